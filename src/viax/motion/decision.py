@@ -1,0 +1,303 @@
+"""What a transition asks for, and what the engine decides about it.
+
+A `TransitionRequest` plus a `DecisionContext` go into the engine; a
+`Decision` comes out. A dry run returns the decision; an applied transition
+writes exactly its effects, nothing else.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Union
+
+from viax.motion.snapshot import (
+    Account,
+    Action,
+    Agreement,
+    Approval,
+    ApprovalDecision,
+    ApprovalStatus,
+    Channel,
+    Entitlement,
+    Fulfilment,
+    Invoice,
+    Line,
+    MotionSnapshot,
+    MotionState,
+    Order,
+    OrderStatus,
+    Partner,
+    Payment,
+    Principal,
+    Product,
+    Quote,
+    QuoteStatus,
+)
+
+# --- inputs -------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class LineInput:
+    product_id: int
+    quantity: int
+    discount_percent: Decimal = Decimal(0)
+
+
+@dataclass(frozen=True, slots=True)
+class StartInput:
+    account_id: int
+    channel: Channel
+    partner_id: int | None = None
+    lines: tuple[LineInput, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ConfigureInput:
+    lines: tuple[LineInput, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class IssueQuoteInput:
+    term_months: int | None = None  # the model's default term when None
+
+
+@dataclass(frozen=True, slots=True)
+class DecisionInput:
+    comment: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SignAgreementInput:
+    start_date: date
+    signed_by: str
+
+
+@dataclass(frozen=True, slots=True)
+class FulfilmentLineInput:
+    order_line: int  # position of the order line
+    quantity: int
+
+
+@dataclass(frozen=True, slots=True)
+class FulfilInput:
+    lines: tuple[FulfilmentLineInput, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class InvoiceInput:
+    invoice_number: str
+    amount: int
+
+
+@dataclass(frozen=True, slots=True)
+class PaymentInput:
+    payment_reference: str
+    amount: int
+
+
+@dataclass(frozen=True, slots=True)
+class CancelInput:
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class NoInput:
+    """For actions that take nothing beyond the motion and its version."""
+
+
+TransitionInput = Union[
+    StartInput,
+    ConfigureInput,
+    IssueQuoteInput,
+    DecisionInput,
+    SignAgreementInput,
+    FulfilInput,
+    InvoiceInput,
+    PaymentInput,
+    CancelInput,
+    NoInput,
+]
+
+
+@dataclass(frozen=True, slots=True)
+class TransitionRequest:
+    """One call of one action on one motion (no motion for `start`)."""
+
+    action: Action
+    input: TransitionInput
+    actor: Principal
+    motion_id: int | None = None
+    expected_version: int | None = None
+    idempotency_key: str | None = None
+    dry_run: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class DecisionContext:
+    """The facts the engine may consult; the store gathers them beforehand.
+
+    `products` holds every product named by the motion's lines, its quote
+    and the request's input lines. `entitled_skus` are the skus the account
+    holds as active entitlements (for prerequisites).
+    """
+
+    now: datetime
+    snapshot: MotionSnapshot | None
+    account: Account | None
+    partner: Partner | None
+    products: dict[int, Product]
+    entitled_skus: frozenset[str] = frozenset()
+    invoice_number_taken: bool = False
+
+
+# --- verdicts -----------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    """The outcome of one guard, with a stable code clients can rely on."""
+
+    guard: str
+    code: str
+    passed: bool
+    message: str
+
+
+# --- effects ------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class MotionStarted:
+    account_id: int
+    partner_id: int | None
+    channel: Channel
+    currency: str
+    owner: Principal
+    model_name: str
+    model_version: int
+
+
+@dataclass(frozen=True, slots=True)
+class LinesReplaced:
+    lines: tuple[Line, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class QuoteIssued:
+    quote: Quote
+
+
+@dataclass(frozen=True, slots=True)
+class QuoteStatusChanged:
+    revision: int
+    status: QuoteStatus
+    accepted_by: str | None = None
+    accepted_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ApprovalRequested:
+    approval: Approval
+
+
+@dataclass(frozen=True, slots=True)
+class ApprovalDecided:
+    revision: int
+    decision: ApprovalDecision
+    status: ApprovalStatus
+    current_tier: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class ApprovalVoided:
+    revision: int
+
+
+@dataclass(frozen=True, slots=True)
+class AgreementSigned:
+    agreement: Agreement
+
+
+@dataclass(frozen=True, slots=True)
+class OrderPlaced:
+    order: Order
+
+
+@dataclass(frozen=True, slots=True)
+class OrderStatusChanged:
+    status: OrderStatus
+
+
+@dataclass(frozen=True, slots=True)
+class FulfilmentRecorded:
+    """A fulfilment; each named order line's fulfilled quantity grows."""
+
+    fulfilment: Fulfilment
+
+
+@dataclass(frozen=True, slots=True)
+class EntitlementsGranted:
+    entitlements: tuple[Entitlement, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class InvoiceRecorded:
+    invoice: Invoice
+
+
+@dataclass(frozen=True, slots=True)
+class PaymentRecorded:
+    payment: Payment
+
+
+Effect = Union[
+    MotionStarted,
+    LinesReplaced,
+    QuoteIssued,
+    QuoteStatusChanged,
+    ApprovalRequested,
+    ApprovalDecided,
+    ApprovalVoided,
+    AgreementSigned,
+    OrderPlaced,
+    OrderStatusChanged,
+    FulfilmentRecorded,
+    EntitlementsGranted,
+    InvoiceRecorded,
+    PaymentRecorded,
+]
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """The engine's answer: every verdict, and what applying it changes.
+
+    `after` is the motion as it is once the effects are applied; for a
+    `start` its id is 0 and its number empty until the store assigns them.
+    When `allowed` is false, `effects` is empty and `after` is None.
+    """
+
+    action: Action
+    allowed: bool
+    verdicts: tuple[Verdict, ...]
+    from_state: MotionState | None
+    to_state: MotionState | None
+    effects: tuple[Effect, ...] = ()
+    after: MotionSnapshot | None = None
+    input_digest: str = ""
+
+    @property
+    def failures(self) -> tuple[Verdict, ...]:
+        return tuple(v for v in self.verdicts if not v.passed)
+
+
+@dataclass(frozen=True, slots=True)
+class Availability:
+    """Whether the viewer could take an action now, and what blocks it."""
+
+    action: Action
+    allowed: bool
+    blocked_by: tuple[Verdict, ...] = field(default=())
