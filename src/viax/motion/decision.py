@@ -10,7 +10,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Union
 
 from viax.motion.snapshot import (
     Account,
@@ -24,6 +23,7 @@ from viax.motion.snapshot import (
     Fulfilment,
     Invoice,
     Line,
+    MotionKind,
     MotionSnapshot,
     MotionState,
     Order,
@@ -108,18 +108,36 @@ class NoInput:
     """For actions that take nothing beyond the motion and its version."""
 
 
-TransitionInput = Union[
-    StartInput,
-    ConfigureInput,
-    IssueQuoteInput,
-    DecisionInput,
-    SignAgreementInput,
-    FulfilInput,
-    InvoiceInput,
-    PaymentInput,
-    CancelInput,
-    NoInput,
-]
+TransitionInput = (
+    StartInput
+    | ConfigureInput
+    | IssueQuoteInput
+    | DecisionInput
+    | SignAgreementInput
+    | FulfilInput
+    | InvoiceInput
+    | PaymentInput
+    | CancelInput
+    | NoInput
+)
+
+
+INPUT_TYPES: dict[Action, type[TransitionInput]] = {
+    Action.START: StartInput,
+    Action.CONFIGURE: ConfigureInput,
+    Action.ISSUE_QUOTE: IssueQuoteInput,
+    Action.APPROVE: DecisionInput,
+    Action.REJECT: DecisionInput,
+    Action.ACCEPT_QUOTE: NoInput,
+    Action.SIGN_AGREEMENT: SignAgreementInput,
+    Action.PLACE_ORDER: NoInput,
+    Action.FULFIL: FulfilInput,
+    Action.RECORD_INVOICE: InvoiceInput,
+    Action.RECORD_PAYMENT: PaymentInput,
+    Action.CANCEL: CancelInput,
+    Action.EXPIRE: NoInput,
+}
+"""The input dataclass each action takes."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -178,6 +196,7 @@ class MotionStarted:
     owner: Principal
     model_name: str
     model_version: int
+    kind: MotionKind = MotionKind.NEW_BUSINESS
 
 
 @dataclass(frozen=True, slots=True)
@@ -253,22 +272,22 @@ class PaymentRecorded:
     payment: Payment
 
 
-Effect = Union[
-    MotionStarted,
-    LinesReplaced,
-    QuoteIssued,
-    QuoteStatusChanged,
-    ApprovalRequested,
-    ApprovalDecided,
-    ApprovalVoided,
-    AgreementSigned,
-    OrderPlaced,
-    OrderStatusChanged,
-    FulfilmentRecorded,
-    EntitlementsGranted,
-    InvoiceRecorded,
-    PaymentRecorded,
-]
+Effect = (
+    MotionStarted
+    | LinesReplaced
+    | QuoteIssued
+    | QuoteStatusChanged
+    | ApprovalRequested
+    | ApprovalDecided
+    | ApprovalVoided
+    | AgreementSigned
+    | OrderPlaced
+    | OrderStatusChanged
+    | FulfilmentRecorded
+    | EntitlementsGranted
+    | InvoiceRecorded
+    | PaymentRecorded
+)
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,0 +1,286 @@
+"""The transition engine: guards in, a decision out, and the fold of effects.
+
+`decide` is pure: the same model, request and context give the same
+decision. The store writes an allowed decision's effects; `apply` folds the
+same effects onto a snapshot, so a dry run shows exactly what would be
+written and a motion can be rebuilt from its events.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable
+from dataclasses import replace
+from datetime import datetime
+
+from viax.motion.codec import encode
+from viax.motion.decision import (
+    AgreementSigned,
+    ApprovalDecided,
+    ApprovalRequested,
+    ApprovalVoided,
+    Availability,
+    Decision,
+    DecisionContext,
+    Effect,
+    EntitlementsGranted,
+    FulfilmentRecorded,
+    InvoiceRecorded,
+    LinesReplaced,
+    MotionStarted,
+    OrderPlaced,
+    OrderStatusChanged,
+    PaymentRecorded,
+    QuoteIssued,
+    QuoteStatusChanged,
+    TransitionRequest,
+    Verdict,
+)
+from viax.motion.effects import EngineError, outcome
+from viax.motion.guards import GUARDS, STANDING, Guard, GuardCall
+from viax.motion.model import MotionModel
+from viax.motion.snapshot import (
+    Action,
+    Fulfilment,
+    MotionSnapshot,
+    MotionState,
+    Principal,
+    QuoteStatus,
+)
+
+__all__ = ["EngineError", "apply", "availability", "decide", "input_digest"]
+
+
+def decide(
+    model: MotionModel, request: TransitionRequest, context: DecisionContext
+) -> Decision:
+    """Run every guard of the action and, if all pass, compute its effects."""
+    _check_pinned(model, request, context.snapshot)
+    call = GuardCall(model, request.action, request.actor, context, request.input)
+    verdicts = _evaluate(call, with_input=True)
+    before = context.snapshot
+    from_state = None if before is None else before.state
+    digest = input_digest(request)
+    if any(not verdict.passed for verdict in verdicts):
+        return Decision(
+            request.action, False, verdicts, from_state, None, (), None, digest
+        )
+
+    result = outcome(call)
+    spec = model.action(request.action)
+    if spec is None or not spec.leads_to(result.state):
+        raise EngineError(f"{request.action} may not lead to {result.state}")
+    version = 1 if before is None else before.version + 1
+    after = apply(
+        before, result.effects, state=result.state, version=version, at=context.now
+    )
+    return Decision(
+        request.action,
+        True,
+        verdicts,
+        from_state,
+        result.state,
+        result.effects,
+        after,
+        digest,
+    )
+
+
+def _check_pinned(
+    model: MotionModel, request: TransitionRequest, snapshot: MotionSnapshot | None
+) -> None:
+    if snapshot is None:
+        return
+    if (snapshot.model_name, snapshot.model_version) != (model.name, model.version):
+        raise EngineError(
+            f"motion {snapshot.id} runs under {snapshot.model_name} "
+            f"v{snapshot.model_version}, not {model.name} v{model.version}"
+        )
+    if request.motion_id is not None and request.motion_id != snapshot.id:
+        raise EngineError(f"request for motion {request.motion_id} got {snapshot.id}")
+
+
+def _guards_of(call: GuardCall) -> tuple[Guard, ...]:
+    spec = call.model.action(call.action)
+    named = () if spec is None else tuple(GUARDS[name] for name in spec.guards)
+    return (*STANDING, *named)
+
+
+def _evaluate(call: GuardCall, *, with_input: bool) -> tuple[Verdict, ...]:
+    verdicts: list[Verdict] = []
+    readable = with_input
+    for guard in _guards_of(call):
+        if guard.needs_input and not readable:
+            continue
+        results = guard.run(call)
+        verdicts.extend(results)
+        # Guards that read a malformed input would only repeat what the
+        # input verdict says, or fail on values of the wrong type.
+        if guard.name == "input" and not all(v.passed for v in results):
+            readable = False
+    return tuple(verdicts)
+
+
+def availability(
+    model: MotionModel, context: DecisionContext, actor: Principal
+) -> tuple[Availability, ...]:
+    """Which actions the actor could take now, judged without any input."""
+    found = []
+    for action in model.action_names():
+        if action is Action.START:
+            continue
+        call = GuardCall(model, action, actor, context)
+        failures = tuple(v for v in _evaluate(call, with_input=False) if not v.passed)
+        found.append(Availability(action, not failures, failures))
+    return tuple(found)
+
+
+def input_digest(request: TransitionRequest) -> str:
+    """The sha256 of the action, motion and input, to spot a reused key."""
+    document = {
+        "action": request.action.value,
+        "input": encode(request.input),
+        "motion_id": request.motion_id,
+    }
+    text = json.dumps(document, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def apply(
+    snapshot: MotionSnapshot | None,
+    effects: Iterable[Effect],
+    *,
+    state: MotionState,
+    version: int,
+    at: datetime,
+) -> MotionSnapshot:
+    """Fold effects onto a snapshot (None before a start)."""
+    current = snapshot
+    for effect in effects:
+        if isinstance(effect, MotionStarted):
+            if current is not None:
+                raise EngineError("a motion can start only once")
+            current = _started(effect, state=state, version=version, at=at)
+        elif current is None:
+            raise EngineError(f"{type(effect).__name__} before the motion started")
+        else:
+            current = _fold(current, effect)
+    if current is None:
+        raise EngineError("no motion to apply effects to")
+    return replace(current, state=state, version=version, updated_at=at)
+
+
+def _started(
+    effect: MotionStarted, *, state: MotionState, version: int, at: datetime
+) -> MotionSnapshot:
+    return MotionSnapshot(
+        id=0,
+        number="",
+        kind=effect.kind,
+        state=state,
+        version=version,
+        model_name=effect.model_name,
+        model_version=effect.model_version,
+        channel=effect.channel,
+        currency=effect.currency,
+        account_id=effect.account_id,
+        partner_id=effect.partner_id,
+        owner=effect.owner,
+        created_at=at,
+        updated_at=at,
+    )
+
+
+def _fold(motion: MotionSnapshot, effect: Effect) -> MotionSnapshot:
+    match effect:
+        case LinesReplaced(lines=lines):
+            return replace(motion, lines=lines)
+        case QuoteIssued(quote=quote):
+            revisions = max(motion.quote_revisions, quote.revision)
+            return replace(
+                motion, quote=quote, approval=None, quote_revisions=revisions
+            )
+        case QuoteStatusChanged():
+            return _quote_status(motion, effect)
+        case ApprovalRequested(approval=approval):
+            return replace(motion, approval=approval)
+        case ApprovalDecided():
+            return _approval_decided(motion, effect)
+        case ApprovalVoided(revision=revision):
+            if motion.approval is None or motion.approval.revision != revision:
+                return motion
+            return replace(motion, approval=None)
+        case AgreementSigned(agreement=agreement):
+            return replace(motion, agreement=agreement)
+        case OrderPlaced(order=order):
+            return replace(motion, order=order)
+    return _fold_fulfilment(motion, effect)
+
+
+def _fold_fulfilment(motion: MotionSnapshot, effect: Effect) -> MotionSnapshot:
+    match effect:
+        case OrderStatusChanged(status=status):
+            if motion.order is None:
+                raise EngineError("order status changed without an order")
+            return replace(motion, order=replace(motion.order, status=status))
+        case FulfilmentRecorded(fulfilment=fulfilment):
+            return _fulfilled(motion, fulfilment)
+        case EntitlementsGranted(entitlements=granted):
+            return replace(motion, entitlements=motion.entitlements + granted)
+        case InvoiceRecorded(invoice=invoice):
+            return replace(motion, invoice=invoice)
+        case PaymentRecorded(payment=payment):
+            return replace(motion, payment=payment)
+    raise EngineError(f"no fold for {type(effect).__name__}")
+
+
+def _quote_status(motion: MotionSnapshot, effect: QuoteStatusChanged) -> MotionSnapshot:
+    quote = motion.quote
+    if quote is None or quote.revision != effect.revision:
+        return motion
+    if effect.status is QuoteStatus.VOID:
+        approval = motion.approval
+        if approval is not None and approval.revision == effect.revision:
+            approval = None
+        return replace(motion, quote=None, approval=approval)
+    changed = replace(
+        quote,
+        status=effect.status,
+        accepted_by=effect.accepted_by,
+        accepted_at=effect.accepted_at,
+    )
+    return replace(motion, quote=changed)
+
+
+def _approval_decided(
+    motion: MotionSnapshot, effect: ApprovalDecided
+) -> MotionSnapshot:
+    approval = motion.approval
+    if approval is None or approval.revision != effect.revision:
+        raise EngineError(f"no approval of quote revision {effect.revision}")
+    decided = replace(
+        approval,
+        status=effect.status,
+        current_tier=effect.current_tier,
+        decisions=(*approval.decisions, effect.decision),
+    )
+    return replace(motion, approval=decided)
+
+
+def _fulfilled(motion: MotionSnapshot, fulfilment: Fulfilment) -> MotionSnapshot:
+    order = motion.order
+    if order is None:
+        raise EngineError("fulfilment recorded without an order")
+    done: dict[int, int] = {}
+    for line in fulfilment.lines:
+        done[line.order_line] = done.get(line.order_line, 0) + line.quantity
+    lines = tuple(
+        replace(o, fulfilled_quantity=o.fulfilled_quantity + done.get(o.position, 0))
+        for o in order.lines
+    )
+    return replace(
+        motion,
+        order=replace(order, lines=lines),
+        fulfilments=(*motion.fulfilments, fulfilment),
+    )
