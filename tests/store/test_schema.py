@@ -26,8 +26,7 @@ async def test_a_blank_database_is_refused_with_the_command_to_run(
         await engine.dispose()
 
     assert str(refused.value) == (
-        f"database is at revision none, head is {head_revision()}: "
-        "run `viax migrate`"
+        f"database is at revision none, head is {head_revision()}: run `viax migrate`"
     )
 
 

@@ -1,0 +1,162 @@
+"""Reading the catalog and the parties: products, accounts, partners."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import Row, Select, select
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from viax.motion.snapshot import (
+    Account,
+    EntitlementStatus,
+    Partner,
+    Product,
+    ProductKind,
+)
+from viax.store.selection import Page, among, cut, page_size
+from viax.store.tables import accounts, entitlements, partners, product_prices, products
+
+
+def _product(row: Row[Any], prices: dict[str, int]) -> Product:
+    return Product(
+        id=row.id,
+        sku=row.sku,
+        name=row.name,
+        family=row.family,
+        kind=ProductKind(row.kind),
+        list_prices=prices,
+        unit_cost=row.unit_cost,
+        active=row.active,
+        regions=frozenset(row.regions),
+        segments=frozenset(row.segments),
+        partner_tiers=frozenset(row.partner_tiers),
+        prerequisite_sku=row.prerequisite_sku,
+    )
+
+
+def _account(row: Row[Any]) -> Account:
+    return Account(row.id, row.name, row.segment, row.region, row.currency)
+
+
+def _partner(row: Row[Any]) -> Partner:
+    return Partner(row.id, row.name, row.tier, frozenset(row.regions))
+
+
+async def _with_prices(
+    connection: AsyncConnection, rows: list[Row[Any]]
+) -> list[Product]:
+    if not rows:
+        return []
+    ids = [row.id for row in rows]
+    result = await connection.execute(
+        select(product_prices).where(
+            among(connection, product_prices.c.product_id, ids)
+        )
+    )
+    prices: dict[int, dict[str, int]] = defaultdict(dict)
+    for price in result:
+        prices[price.product_id][price.currency] = price.amount
+    return [_product(row, prices[row.id]) for row in rows]
+
+
+async def fetch_products(
+    connection: AsyncConnection, ids: Sequence[int]
+) -> dict[int, Product]:
+    """The products with these ids, with their list prices."""
+    if not ids:
+        return {}
+    rows = list(
+        await connection.execute(
+            select(products).where(among(connection, products.c.id, ids))
+        )
+    )
+    return {product.id: product for product in await _with_prices(connection, rows)}
+
+
+async def fetch_accounts(
+    connection: AsyncConnection, ids: Sequence[int]
+) -> dict[int, Account]:
+    """The accounts with these ids."""
+    if not ids:
+        return {}
+    result = await connection.execute(
+        select(accounts).where(among(connection, accounts.c.id, ids))
+    )
+    return {row.id: _account(row) for row in result}
+
+
+async def fetch_partners(
+    connection: AsyncConnection, ids: Sequence[int]
+) -> dict[int, Partner]:
+    """The partners with these ids."""
+    if not ids:
+        return {}
+    result = await connection.execute(
+        select(partners).where(among(connection, partners.c.id, ids))
+    )
+    return {row.id: _partner(row) for row in result}
+
+
+async def fetch_entitled_skus(
+    connection: AsyncConnection, account_ids: Sequence[int]
+) -> dict[int, frozenset[str]]:
+    """The skus each account holds as active entitlements."""
+    if not account_ids:
+        return {}
+    result = await connection.execute(
+        select(entitlements.c.account_id, products.c.sku)
+        .join(products, products.c.id == entitlements.c.product_id)
+        .where(
+            among(connection, entitlements.c.account_id, account_ids),
+            entitlements.c.status == EntitlementStatus.ACTIVE,
+        )
+        .distinct()
+    )
+    skus: dict[int, set[str]] = defaultdict(set)
+    for row in result:
+        skus[row.account_id].add(row.sku)
+    return {account_id: frozenset(found) for account_id, found in skus.items()}
+
+
+async def entitled_skus(connection: AsyncConnection, account_id: int) -> frozenset[str]:
+    """The skus one account holds as active entitlements."""
+    found = await fetch_entitled_skus(connection, [account_id])
+    return found.get(account_id, frozenset())
+
+
+async def _page(
+    connection: AsyncConnection, query: Select[Any], first: int, after: int | None
+) -> tuple[list[Row[Any]], bool]:
+    table = query.selected_columns
+    if after is not None:
+        query = query.where(table.id > after)
+    size = page_size(first)
+    result = await connection.execute(query.order_by(table.id).limit(size + 1))
+    return cut(list(result), size)
+
+
+async def list_products(
+    connection: AsyncConnection, *, first: int, after: int | None
+) -> Page[Product]:
+    """Products in id order, after the id `after`."""
+    rows, has_next = await _page(connection, select(products), first, after)
+    return Page(tuple(await _with_prices(connection, rows)), has_next)
+
+
+async def list_accounts(
+    connection: AsyncConnection, *, first: int, after: int | None
+) -> Page[Account]:
+    """Accounts in id order, after the id `after`."""
+    rows, has_next = await _page(connection, select(accounts), first, after)
+    return Page(tuple(_account(row) for row in rows), has_next)
+
+
+async def list_partners(
+    connection: AsyncConnection, *, first: int, after: int | None
+) -> Page[Partner]:
+    """Partners in id order, after the id `after`."""
+    rows, has_next = await _page(connection, select(partners), first, after)
+    return Page(tuple(_partner(row) for row in rows), has_next)
