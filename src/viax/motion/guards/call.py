@@ -139,7 +139,7 @@ class Guard:
     def run(self, call: GuardCall) -> tuple[Verdict, ...]:
         """Every problem as a failed verdict, or one passed verdict."""
         verdicts = tuple(self._verdict(p) for p in self.check(call))
-        return verdicts or (Verdict(self.name, self.code, True, self.summary),)
+        return verdicts or (Verdict(self.name, self.code.value, True, self.summary),)
 
     def _verdict(self, problem: Problem) -> Verdict:
         code, message = (self.code, problem) if isinstance(problem, str) else problem

@@ -44,7 +44,7 @@ def role(call: GuardCall) -> Iterator[Problem]:
         return
     if not any(_holds(call, expression) for expression in spec.roles):
         wanted = ", ".join(_describe(call, expression) for expression in spec.roles)
-        yield f"{call.action.value} needs {wanted}"
+        yield f"{call.action.value} needs one of: {wanted}"
 
 
 def _holds(call: GuardCall, expression: str) -> bool:
