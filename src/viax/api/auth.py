@@ -1,0 +1,111 @@
+"""Bearer JWT authentication: tokens in, principals out."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable, Mapping
+
+import jwt
+
+from viax.api.ids import decode_int, encode_id
+from viax.errors import ViaxError
+from viax.motion.snapshot import Principal
+from viax.settings import Settings
+
+KNOWN_ROLES = frozenset(
+    {"sales", "deal_desk", "finance", "partner", "customer", "fulfilment", "erp"}
+    | {"admin"}
+)
+
+
+class AuthenticationError(ViaxError):
+    """The request carries no valid token."""
+
+
+def _verification_key(settings: Settings) -> tuple[str, list[str]]:
+    if settings.jwt_public_key:
+        return settings.jwt_public_key, ["RS256"]
+    return settings.jwt_secret, ["HS256"]
+
+
+def principal_from_claims(claims: Mapping[str, object]) -> Principal:
+    """Build the principal a verified token speaks for."""
+    roles = claims.get("roles")
+    subject = claims.get("sub")
+    if not isinstance(subject, str) or not subject:
+        raise AuthenticationError("token has no subject")
+    if not isinstance(roles, list) or not all(isinstance(r, str) for r in roles):
+        raise AuthenticationError("token roles must be a list of strings")
+    unknown = set(roles) - KNOWN_ROLES
+    if unknown:
+        raise AuthenticationError(f"token names unknown roles: {sorted(unknown)}")
+    return Principal(
+        subject=subject,
+        roles=frozenset(roles),
+        partner_id=_claim_id(claims, "partner_id", "Partner"),
+        account_id=_claim_id(claims, "account_id", "Account"),
+    )
+
+
+def _claim_id(claims: Mapping[str, object], name: str, type_name: str) -> int | None:
+    value = claims.get(name)
+    if value is None:
+        return None
+    key = decode_int(value, type_name) if isinstance(value, str) else None
+    if key is None:
+        raise AuthenticationError(f"token claim {name} is not a {type_name} id")
+    return key
+
+
+def authenticate(authorization: str | None, settings: Settings) -> Principal:
+    """The principal of an `Authorization: Bearer` value, or an error."""
+    if not authorization:
+        raise AuthenticationError("missing bearer token")
+    scheme, _, token = authorization.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise AuthenticationError("authorization must be 'Bearer <token>'")
+    key, algorithms = _verification_key(settings)
+    try:
+        claims = jwt.decode(
+            token.strip(),
+            key,
+            algorithms=algorithms,
+            audience=settings.jwt_audience,
+            issuer=settings.jwt_issuer,
+            options={"require": ["sub", "exp", "iss", "aud"]},
+        )
+    except jwt.PyJWTError as error:
+        raise AuthenticationError(f"invalid token: {error}") from error
+    return principal_from_claims(claims)
+
+
+def mint_token(
+    settings: Settings,
+    *,
+    roles: Iterable[str],
+    subject: str,
+    partner_id: int | None = None,
+    account_id: int | None = None,
+    ttl_seconds: int = 7 * 24 * 3600,
+) -> str:
+    """A signed development token (HS256 with the configured secret)."""
+    roles = sorted(set(roles))
+    unknown = set(roles) - KNOWN_ROLES
+    if unknown or not roles:
+        raise AuthenticationError(
+            f"roles must be among {sorted(KNOWN_ROLES)}, got {roles}"
+        )
+    now = int(time.time())
+    claims: dict[str, object] = {
+        "sub": subject,
+        "roles": roles,
+        "iss": settings.jwt_issuer,
+        "aud": settings.jwt_audience,
+        "iat": now,
+        "exp": now + ttl_seconds,
+    }
+    if partner_id is not None:
+        claims["partner_id"] = encode_id("Partner", partner_id)
+    if account_id is not None:
+        claims["account_id"] = encode_id("Account", account_id)
+    return jwt.encode(claims, settings.jwt_secret, algorithm="HS256")

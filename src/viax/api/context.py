@@ -1,0 +1,89 @@
+"""What every resolver can reach: the principal, loaders, store and clock."""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from strawberry.types import Info as StrawberryInfo
+
+from viax.api.loaders import Loaders
+from viax.motion.decision import DecisionContext
+from viax.motion.model import ModelRegistry
+from viax.motion.snapshot import MotionSnapshot, Principal
+from viax.store.transitions import Store
+
+FACETS = (
+    "lines",
+    "quote",
+    "approval",
+    "agreement",
+    "order",
+    "fulfilments",
+    "entitlements",
+    "invoice",
+    "payment",
+)
+
+
+@dataclass(slots=True)
+class RequestContext:
+    """One per request, and one per subscription event."""
+
+    principal: Principal
+    store: Store
+    models: ModelRegistry
+    clock: Callable[[], datetime]
+    request_id: str
+    loaders: Loaders = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.loaders = Loaders.create(self.store.engine)
+
+    async def full_snapshot(self, core: MotionSnapshot) -> MotionSnapshot:
+        """The whole aggregate of a motion, read through the loaders."""
+        loaders, key = self.loaders, core.id
+        facets = await asyncio.gather(
+            loaders.lines.load(key),
+            loaders.quote.load(key),
+            loaders.approval.load(key),
+            loaders.agreement.load(key),
+            loaders.order.load(key),
+            loaders.fulfilments.load(key),
+            loaders.entitlements.load(key),
+            loaders.invoice.load(key),
+            loaders.payment.load(key),
+        )
+        return dataclasses.replace(core, **dict(zip(FACETS, facets, strict=True)))
+
+    async def decision_context(self, snapshot: MotionSnapshot) -> DecisionContext:
+        """The facts the engine needs to judge actions on this motion."""
+        product_ids = {line.product_id for line in snapshot.lines}
+        if snapshot.quote is not None:
+            product_ids |= {line.product_id for line in snapshot.quote.lines}
+        products, account, partner, skus = await asyncio.gather(
+            self.loaders.product.load_many(sorted(product_ids)),
+            self.loaders.account.load(snapshot.account_id),
+            self._partner(snapshot.partner_id),
+            self.loaders.entitled_skus.load(snapshot.account_id),
+        )
+        return DecisionContext(
+            now=self.clock(),
+            snapshot=snapshot,
+            account=account,
+            partner=partner,
+            products={p.id: p for p in products if p is not None},
+            entitled_skus=skus,
+        )
+
+    async def _partner(self, partner_id: int | None) -> Any:
+        if partner_id is None:
+            return None
+        return await self.loaders.partner.load(partner_id)
+
+
+Info = StrawberryInfo[RequestContext, None]

@@ -1,0 +1,188 @@
+"""GraphQL inputs of the transition mutations, and their domain form."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+import strawberry
+
+from viax.api.ids import decode_int, decode_key
+from viax.api.types.motion import Channel
+from viax.motion import decision as domain
+
+DESCRIPTIONS = {
+    "motion_id": "The motion to change.",
+    "expected_version": "The version you last read; a stale one conflicts.",
+    "idempotency_key": "Repeat a call safely: the same key replays its result.",
+    "dry_run": "Evaluate and preview only; nothing is written.",
+}
+
+
+@strawberry.input(description="A line to configure.")
+class LineInput:
+    product_id: strawberry.ID = strawberry.field(description="Product id.")
+    quantity: int = strawberry.field(description="Units, 1 to 100,000.")
+    discount_percent: Decimal | None = strawberry.field(
+        default=None, description="Requested discount, 0 to 100; default 0."
+    )
+
+    def to_domain(self) -> domain.LineInput:
+        return domain.LineInput(
+            product_id=decode_int(self.product_id, "Product") or 0,
+            quantity=self.quantity,
+            discount_percent=self.discount_percent or Decimal(0),
+        )
+
+
+@strawberry.input(description="Start a new-business motion.")
+class StartMotionInput:
+    account_id: strawberry.ID = strawberry.field(description="Customer account.")
+    channel: Channel = strawberry.field(description="Selling channel.")
+    partner_id: strawberry.ID | None = strawberry.field(
+        default=None, description="Selling partner; required in PARTNER."
+    )
+    lines: list[LineInput] | None = strawberry.field(
+        default=None, description="Lines to configure right away."
+    )
+    idempotency_key: str | None = strawberry.field(
+        default=None, description=DESCRIPTIONS["idempotency_key"]
+    )
+    dry_run: bool | None = strawberry.field(
+        default=False, description=DESCRIPTIONS["dry_run"]
+    )
+
+    def to_domain(self) -> domain.StartInput:
+        partner = self.partner_id
+        return domain.StartInput(
+            account_id=decode_int(self.account_id, "Account") or 0,
+            channel=self.channel,
+            partner_id=None if partner is None else decode_int(partner, "Partner") or 0,
+            lines=tuple(line.to_domain() for line in self.lines or ()),
+        )
+
+
+@strawberry.input(description="Name the motion and the version you expect.")
+class TransitionInput:
+    motion_id: strawberry.ID = strawberry.field(description=DESCRIPTIONS["motion_id"])
+    expected_version: int = strawberry.field(
+        description=DESCRIPTIONS["expected_version"]
+    )
+    idempotency_key: str | None = strawberry.field(
+        default=None, description=DESCRIPTIONS["idempotency_key"]
+    )
+    dry_run: bool | None = strawberry.field(
+        default=False, description=DESCRIPTIONS["dry_run"]
+    )
+
+    def to_domain(self) -> domain.TransitionInput:
+        return domain.NoInput()
+
+
+@strawberry.input(description="Replace the lines of a motion.")
+class ConfigureMotionInput(TransitionInput):
+    lines: list[LineInput] = strawberry.field(description="The new lines, 1 to 200.")
+
+    def to_domain(self) -> domain.ConfigureInput:
+        return domain.ConfigureInput(lines=tuple(x.to_domain() for x in self.lines))
+
+
+@strawberry.input(description="Price the lines and issue a quote.")
+class IssueQuoteInput(TransitionInput):
+    term_months: int | None = strawberry.field(
+        default=None, description="Subscription term; default 12."
+    )
+
+    def to_domain(self) -> domain.IssueQuoteInput:
+        return domain.IssueQuoteInput(term_months=self.term_months)
+
+
+@strawberry.input(description="Approve or reject the current approval tier.")
+class DecisionInput(TransitionInput):
+    comment: str | None = strawberry.field(
+        default=None, description="Note; required to reject."
+    )
+
+    def to_domain(self) -> domain.DecisionInput:
+        return domain.DecisionInput(comment=self.comment)
+
+
+@strawberry.input(description="Sign the agreement for the accepted quote.")
+class SignAgreementInput(TransitionInput):
+    start_date: date = strawberry.field(description="First day in force.")
+    signed_by: str = strawberry.field(description="Who signs for the customer.")
+
+    def to_domain(self) -> domain.SignAgreementInput:
+        return domain.SignAgreementInput(
+            start_date=self.start_date, signed_by=self.signed_by
+        )
+
+
+@strawberry.input(description="Units fulfilled on one order line.")
+class FulfilmentLineInput:
+    order_line_id: strawberry.ID = strawberry.field(description="Order line id.")
+    quantity: int = strawberry.field(description="Units fulfilled now.")
+
+    def to_domain(self, motion_id: int | None) -> domain.FulfilmentLineInput:
+        key = decode_key(self.order_line_id, "OrderLine") or ""
+        owner, _, position = key.partition(".")
+        known = owner == str(motion_id) and position.isdigit()
+        return domain.FulfilmentLineInput(
+            order_line=int(position) if known else 0, quantity=self.quantity
+        )
+
+
+@strawberry.input(description="Record a (partial) fulfilment of the order.")
+class FulfilmentInput(TransitionInput):
+    lines: list[FulfilmentLineInput] = strawberry.field(description="Lines.")
+
+    def to_domain(self) -> domain.FulfilInput:
+        motion_id = decode_int(self.motion_id, "Motion")
+        return domain.FulfilInput(
+            lines=tuple(line.to_domain(motion_id) for line in self.lines)
+        )
+
+
+@strawberry.input(description="Record the invoice issued by the system of record.")
+class InvoiceInput(TransitionInput):
+    invoice_number: str = strawberry.field(description="Unique invoice number.")
+    amount: Decimal = strawberry.field(description="Must equal the order total.")
+
+    def to_domain(self) -> domain.InvoiceInput:
+        return domain.InvoiceInput(
+            invoice_number=self.invoice_number, amount=to_minor(self.amount)
+        )
+
+
+@strawberry.input(description="Record the payment of the invoice.")
+class PaymentInput(TransitionInput):
+    payment_reference: str = strawberry.field(description="Payment reference.")
+    amount: Decimal = strawberry.field(description="Must equal the invoice.")
+
+    def to_domain(self) -> domain.PaymentInput:
+        return domain.PaymentInput(
+            payment_reference=self.payment_reference, amount=to_minor(self.amount)
+        )
+
+
+@strawberry.input(description="Cancel a motion before anything is fulfilled.")
+class CancelInput(TransitionInput):
+    reason: str = strawberry.field(description="Why; required.")
+
+    def to_domain(self) -> domain.CancelInput:
+        return domain.CancelInput(reason=self.reason)
+
+
+def to_minor(amount: Decimal) -> int:
+    """Minor units of a decimal amount; more than two places is refused.
+
+    An amount that is not exact in cents becomes -1, which no total equals,
+    so the amount guard refuses it with its own code and message.
+    """
+    try:
+        cents = amount.scaleb(2)
+        if cents != cents.to_integral_value():
+            return -1
+        return int(cents)
+    except (InvalidOperation, ValueError):
+        return -1

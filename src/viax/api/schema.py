@@ -1,0 +1,57 @@
+"""The one schema: queries, mutations and the federation v2 entities."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Iterator
+
+import strawberry
+from strawberry.extensions import ParserCache, SchemaExtension, ValidationCache
+
+from viax.api.errors import ErrorPolicy
+from viax.api.mutations import Mutation
+from viax.api.queries import Query
+from viax.api.types.catalog import Account, Partner, Product
+from viax.api.types.motion import Motion, MotionEvent
+
+access_log = logging.getLogger("viax.access")
+
+
+class AccessLog(SchemaExtension):
+    """One INFO line per operation: its name, duration and outcome."""
+
+    def on_operation(self) -> Iterator[None]:
+        started = time.perf_counter()
+        yield
+        context = self.execution_context
+        errors = getattr(context.result, "errors", None)
+        access_log.info(
+            "operation=%s type=%s duration_ms=%.1f outcome=%s request_id=%s",
+            context.operation_name or "-",
+            context.operation_type.value if context.operation_type else "-",
+            (time.perf_counter() - started) * 1000,
+            "error" if errors else "ok",
+            getattr(context.context, "request_id", "-"),
+        )
+
+
+def build_schema() -> strawberry.federation.Schema:
+    """Assemble the schema; cheap enough to call once per process."""
+    return strawberry.federation.Schema(
+        query=Query,
+        mutation=Mutation,
+        types=[Motion, MotionEvent, Product, Account, Partner],
+        extensions=[
+            AccessLog,
+            ErrorPolicy,
+            lambda: ParserCache(maxsize=512),
+            lambda: ValidationCache(maxsize=512),
+        ],
+        federation_version="2.7",
+    )
+
+
+def schema_sdl() -> str:
+    """The SDL as exported to `schema/schema.graphql`."""
+    return build_schema().as_str() + "\n"

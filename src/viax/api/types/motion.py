@@ -1,0 +1,336 @@
+"""The motion: one deal from intent to cash, with every facet."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from decimal import Decimal
+from typing import Self
+
+import strawberry
+from strawberry import relay
+
+from viax.api.context import Info
+from viax.api.ids import decode_int
+from viax.api.pagination import decode_cursor, encode_cursor, page_size
+from viax.api.types.catalog import Account, Money, Partner, PrincipalType, Product
+from viax.api.types.order import (
+    Agreement,
+    Entitlement,
+    Invoice,
+    Order,
+    Payment,
+    facet_id,
+)
+from viax.api.types.quote import Approval, Quote, load_product
+from viax.motion import engine
+from viax.motion import snapshot as domain
+from viax.motion.decision import Verdict
+from viax.motion.scope import can_see
+from viax.store.queries import EventRecord
+
+MotionKind = strawberry.enum(domain.MotionKind, name="MotionKind")
+MotionState = strawberry.enum(domain.MotionState, name="MotionState")
+Channel = strawberry.enum(domain.Channel, name="Channel")
+MotionAction = strawberry.enum(domain.Action, name="MotionAction")
+
+
+@strawberry.type(description="The outcome of one guard for one action.")
+class GuardVerdict:
+    guard: str = strawberry.field(description="Name of the guard in the model.")
+    code: str = strawberry.field(description="Stable code, e.g. QUOTE_EXPIRED.")
+    passed: bool = strawberry.field(description="Whether the guard holds.")
+    message: str = strawberry.field(description="What it found, and what passes.")
+
+    @classmethod
+    def of(cls, verdict: Verdict) -> GuardVerdict:
+        return cls(
+            guard=verdict.guard,
+            code=verdict.code,
+            passed=verdict.passed,
+            message=verdict.message,
+        )
+
+
+@strawberry.type(description="Whether the viewer may take an action now.")
+class ActionAvailability:
+    action: MotionAction = strawberry.field(description="The action.")
+    allowed: bool = strawberry.field(description="True when no guard blocks it.")
+    blocked_by: list[GuardVerdict] = strawberry.field(
+        description="The guards that fail, with reasons."
+    )
+
+
+@strawberry.type(description="A configured line, before pricing.")
+class MotionLine:
+    id: strawberry.ID = strawberry.field(description="Line id.")
+    quantity: int = strawberry.field(description="Units asked for.")
+    discount_percent: Decimal = strawberry.field(description="Requested discount.")
+    product_id: strawberry.Private[int]
+
+    @strawberry.field(description="The product of the line.")
+    async def product(self, info: Info) -> Product:
+        return await load_product(info, self.product_id)
+
+
+@strawberry.type(description="An applied transition, as the audit trail holds it.")
+class MotionEvent(relay.Node):
+    key: relay.NodeID[int]
+    sequence: int = strawberry.field(description="Position in the event stream.")
+    action: MotionAction = strawberry.field(description="The action applied.")
+    from_state: MotionState | None = strawberry.field(
+        description="State before; null for the start."
+    )
+    to_state: MotionState = strawberry.field(description="State after.")
+    version: int = strawberry.field(description="Motion version after the event.")
+    actor: PrincipalType = strawberry.field(description="Who acted.")
+    at: datetime = strawberry.field(description="When it was applied.")
+    idempotency_key: str | None = strawberry.field(description="Client's key.")
+    input_digest: str = strawberry.field(description="Digest of the input.")
+    motion_id: strawberry.Private[int]
+
+    @classmethod
+    def of(cls, event: EventRecord) -> MotionEvent:
+        return cls(
+            key=event.sequence,
+            sequence=event.sequence,
+            action=domain.Action(event.action),
+            from_state=None
+            if event.from_state is None
+            else domain.MotionState(event.from_state),
+            to_state=domain.MotionState(event.to_state),
+            version=event.version,
+            actor=PrincipalType.of(event.actor),
+            at=event.at,
+            idempotency_key=event.idempotency_key,
+            input_digest=event.input_digest,
+            motion_id=event.motion_id,
+        )
+
+    @strawberry.field(description="The motion as it is now.")
+    async def motion(self, info: Info) -> Motion:
+        motion = await load_motion(info, self.motion_id)
+        if motion is None:
+            raise LookupError(f"motion {self.motion_id} of an event is not visible")
+        return motion
+
+
+@strawberry.federation.type(
+    keys=["id"], name="Motion", description="One revenue deal, intent to cash."
+)
+class Motion(relay.Node):
+    key: relay.NodeID[int]
+    number: str = strawberry.field(description="Human reference, e.g. M-000042.")
+    kind: MotionKind = strawberry.field(description="What sort of motion it is.")
+    state: MotionState = strawberry.field(description="Where it stands.")
+    version: int = strawberry.field(description="Optimistic concurrency version.")
+    model_name: str = strawberry.field(description="Motion model it runs under.")
+    model_version: int = strawberry.field(description="Version of that model.")
+    channel: Channel = strawberry.field(description="DIRECT, PARTNER or COMMERCE.")
+    currency: str = strawberry.field(description="Currency of every amount.")
+    owner: PrincipalType = strawberry.field(description="Who started it.")
+    created_at: datetime = strawberry.field(description="When it started.")
+    updated_at: datetime = strawberry.field(description="Last transition.")
+    core: strawberry.Private[domain.MotionSnapshot]
+    # A full snapshot (a transition result or a preview) carries its facets;
+    # a listed one reads them through the loaders.
+    complete: strawberry.Private[bool]
+
+    @classmethod
+    def of(cls, snapshot: domain.MotionSnapshot, *, complete: bool = False) -> Self:
+        return cls(
+            key=snapshot.id,
+            number=snapshot.number,
+            kind=snapshot.kind,
+            state=snapshot.state,
+            version=snapshot.version,
+            model_name=snapshot.model_name,
+            model_version=snapshot.model_version,
+            channel=snapshot.channel,
+            currency=snapshot.currency,
+            owner=PrincipalType.of(snapshot.owner),
+            created_at=snapshot.created_at,
+            updated_at=snapshot.updated_at,
+            core=snapshot,
+            complete=complete,
+        )
+
+    @strawberry.field(description="The customer account.")
+    async def account(self, info: Info) -> Account:
+        account = await info.context.loaders.account.load(self.core.account_id)
+        if account is None:
+            raise LookupError(f"account {self.core.account_id} is missing")
+        return Account.of(account)
+
+    @strawberry.field(description="The selling partner, in the PARTNER channel.")
+    async def partner(self, info: Info) -> Partner | None:
+        if self.core.partner_id is None:
+            return None
+        partner = await info.context.loaders.partner.load(self.core.partner_id)
+        return None if partner is None else Partner.of(partner)
+
+    @strawberry.field(description="Configured lines.")
+    async def lines(self, info: Info) -> list[MotionLine]:
+        lines = (
+            self.core.lines
+            if self.complete
+            else await info.context.loaders.lines.load(self.key)
+        )
+        return [
+            MotionLine(
+                id=facet_id("MotionLine", self.key, line.position),
+                quantity=line.quantity,
+                discount_percent=line.discount_percent,
+                product_id=line.product_id,
+            )
+            for line in lines
+        ]
+
+    @strawberry.field(description="The current quote; null until quoted.")
+    async def quote(self, info: Info) -> Quote | None:
+        quote = (
+            self.core.quote
+            if self.complete
+            else await info.context.loaders.quote.load(self.key)
+        )
+        return None if quote is None else Quote.of(quote)
+
+    @strawberry.field(description="Approval of the quote, if the policy asks one.")
+    async def approval(self, info: Info) -> Approval | None:
+        approval = (
+            self.core.approval
+            if self.complete
+            else await info.context.loaders.approval.load(self.key)
+        )
+        return None if approval is None else Approval.of(approval)
+
+    @strawberry.field(description="The agreement; null until signed.")
+    async def agreement(self, info: Info) -> Agreement | None:
+        agreement = (
+            self.core.agreement
+            if self.complete
+            else await info.context.loaders.agreement.load(self.key)
+        )
+        return None if agreement is None else Agreement.of(agreement)
+
+    @strawberry.field(description="The order; null until placed.")
+    async def order(self, info: Info) -> Order | None:
+        order = (
+            self.core.order
+            if self.complete
+            else await info.context.loaders.order.load(self.key)
+        )
+        return None if order is None else Order.of(order, self.key, self.currency)
+
+    @strawberry.field(description="Entitlements granted by fulfilment.")
+    async def entitlements(self, info: Info) -> list[Entitlement]:
+        entitlements = (
+            self.core.entitlements
+            if self.complete
+            else await info.context.loaders.entitlements.load(self.key)
+        )
+        return [Entitlement.of(e, self.key) for e in entitlements]
+
+    @strawberry.field(description="The invoice; null until recorded.")
+    async def invoice(self, info: Info) -> Invoice | None:
+        invoice = (
+            self.core.invoice
+            if self.complete
+            else await info.context.loaders.invoice.load(self.key)
+        )
+        if invoice is None:
+            return None
+        return Invoice(
+            number=invoice.number,
+            amount=Money.of(invoice.amount, self.currency),
+            issued_on=invoice.issued_on,
+        )
+
+    @strawberry.field(description="The payment; null until recorded.")
+    async def payment(self, info: Info) -> Payment | None:
+        payment = (
+            self.core.payment
+            if self.complete
+            else await info.context.loaders.payment.load(self.key)
+        )
+        if payment is None:
+            return None
+        return Payment(
+            reference=payment.reference,
+            amount=Money.of(payment.amount, self.currency),
+            paid_on=payment.paid_on,
+        )
+
+    @strawberry.field(description="The motion this one changes, if any.")
+    async def parent(self, info: Info) -> Motion | None:
+        if self.core.parent_id is None:
+            return None
+        return await load_motion(info, self.core.parent_id)
+
+    @strawberry.field(description="Applied transitions, oldest first.")
+    async def history(
+        self, info: Info, first: int | None = None, after: str | None = None
+    ) -> relay.Connection[MotionEvent]:
+        events = await info.context.loaders.events.load(self.key)
+        start = 0 if after is None else decode_cursor(after, "event")
+        chosen = [e for e in events if e.sequence > start]
+        size = page_size(first)
+        edges = [
+            relay.Edge(
+                cursor=encode_cursor("event", e.sequence), node=MotionEvent.of(e)
+            )
+            for e in chosen[:size]
+        ]
+        return relay.Connection(
+            edges=edges,
+            page_info=relay.PageInfo(
+                has_next_page=len(chosen) > size,
+                has_previous_page=start > 0,
+                start_cursor=edges[0].cursor if edges else None,
+                end_cursor=edges[-1].cursor if edges else None,
+            ),
+        )
+
+    @strawberry.field(description="Each action with whether the viewer may take it.")
+    async def available_actions(self, info: Info) -> list[ActionAvailability]:
+        context = info.context
+        snapshot = (
+            self.core if self.complete else await context.full_snapshot(self.core)
+        )
+        facts = await context.decision_context(snapshot)
+        model = context.models.get(snapshot.model_name, snapshot.model_version)
+        return [
+            ActionAvailability(
+                action=a.action,
+                allowed=a.allowed,
+                blocked_by=[GuardVerdict.of(v) for v in a.blocked_by],
+            )
+            for a in engine.availability(model, facts, context.principal)
+        ]
+
+    @classmethod
+    async def resolve_nodes(  # type: ignore[override]
+        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
+    ) -> list[Self | None]:
+        keys = [int(k) if k.isdigit() else 0 for k in node_ids]
+        found = await info.context.loaders.motion.load_many(keys)
+        return [visible(info, snapshot) for snapshot in found]  # type: ignore[misc]
+
+    @classmethod
+    async def resolve_reference(cls, id: strawberry.ID, info: Info) -> Self | None:
+        key = decode_int(id, "Motion")
+        return None if key is None else await load_motion(info, key)  # type: ignore[return-value]
+
+
+def visible(info: Info, snapshot: domain.MotionSnapshot | None) -> Motion | None:
+    """The motion as GraphQL, or None when the viewer may not see it."""
+    if snapshot is None:
+        return None
+    if not can_see(info.context.principal, snapshot.partner_id, snapshot.account_id):
+        return None
+    return Motion.of(snapshot)
+
+
+async def load_motion(info: Info, motion_id: int) -> Motion | None:
+    """A motion by id through the loader, honouring the viewer's scope."""
+    return visible(info, await info.context.loaders.motion.load(motion_id))

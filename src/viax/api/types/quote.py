@@ -1,0 +1,144 @@
+"""The priced quote with its waterfall, and the approval it may need."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+
+import strawberry
+
+from viax.api.context import Info
+from viax.api.types.catalog import Money, Product
+from viax.motion import snapshot as domain
+
+
+async def load_product(info: Info, product_id: int) -> Product:
+    """A product named by a motion; the catalog never drops products."""
+    product = await info.context.loaders.product.load(product_id)
+    if product is None:
+        raise LookupError(f"product {product_id} is missing from the catalog")
+    return Product.of(product)
+
+
+@strawberry.type(description="One step of a line's pricing waterfall.")
+class PriceStep:
+    step: str = strawberry.field(description="LIST, VOLUME, PARTNER, DISCOUNT or NET.")
+    amount: Money = strawberry.field(
+        description="What the step adds; negative for deductions."
+    )
+    subtotal: Money = strawberry.field(description="Running total after the step.")
+
+
+@strawberry.type(description="A priced line of a quote.")
+class QuoteLine:
+    quantity: int = strawberry.field(description="Units quoted.")
+    discount_percent: Decimal = strawberry.field(description="Requested discount.")
+    unit_list: Money = strawberry.field(description="Unit list price.")
+    steps: list[PriceStep] = strawberry.field(description="The waterfall.")
+    unit_net: Money = strawberry.field(description="Net per unit for the term.")
+    net: Money = strawberry.field(description="Net of the line for the term.")
+    product_id: strawberry.Private[int]
+
+    @strawberry.field(description="The quoted product.")
+    async def product(self, info: Info) -> Product:
+        return await load_product(info, self.product_id)
+
+    @classmethod
+    def of(cls, line: domain.QuoteLine, currency: str) -> QuoteLine:
+        return cls(
+            quantity=line.quantity,
+            discount_percent=line.discount_percent,
+            unit_list=Money.of(line.unit_list, currency),
+            steps=[
+                PriceStep(
+                    step=s.step,
+                    amount=Money.of(s.amount, currency),
+                    subtotal=Money.of(s.subtotal, currency),
+                )
+                for s in line.steps
+            ],
+            unit_net=Money.of(line.unit_net, currency),
+            net=Money.of(line.net, currency),
+            product_id=line.product_id,
+        )
+
+
+QuoteStatus = strawberry.enum(domain.QuoteStatus, name="QuoteStatus")
+
+
+@strawberry.type(description="A priced offer; its price hash binds the order.")
+class Quote:
+    number: str = strawberry.field(description="Quote reference.")
+    status: QuoteStatus = strawberry.field(description="ACTIVE or ACCEPTED.")
+    issued_at: datetime = strawberry.field(description="When it was issued.")
+    expires_at: datetime = strawberry.field(description="When it lapses.")
+    term_months: int = strawberry.field(description="Subscription term.")
+    list_total: Money = strawberry.field(description="Sum of LIST steps.")
+    total: Money = strawberry.field(description="Sum of NET steps.")
+    price_hash: str = strawberry.field(description="Digest of the priced lines.")
+    accepted_by: str | None = strawberry.field(description="Who accepted it.")
+    accepted_at: datetime | None = strawberry.field(description="When.")
+    lines: list[QuoteLine] = strawberry.field(description="Priced lines.")
+
+    @classmethod
+    def of(cls, quote: domain.Quote) -> Quote:
+        currency = quote.currency
+        return cls(
+            number=quote.number,
+            status=quote.status,
+            issued_at=quote.issued_at,
+            expires_at=quote.expires_at,
+            term_months=quote.term_months,
+            list_total=Money.of(quote.list_total, currency),
+            total=Money.of(quote.total, currency),
+            price_hash=quote.price_hash,
+            accepted_by=quote.accepted_by,
+            accepted_at=quote.accepted_at,
+            lines=[QuoteLine.of(line, currency) for line in quote.lines],
+        )
+
+
+@strawberry.type(description="One approver's decision on a tier.")
+class ApprovalDecision:
+    tier: int = strawberry.field(description="1 for deal desk, 2 for finance.")
+    role: str = strawberry.field(description="Role the approver acted in.")
+    actor: str = strawberry.field(description="Subject of the approver.")
+    verdict: str = strawberry.field(description="APPROVED or REJECTED.")
+    comment: str | None = strawberry.field(description="Reason or note.")
+    at: datetime = strawberry.field(description="When it was decided.")
+
+
+ApprovalStatus = strawberry.enum(domain.ApprovalStatus, name="ApprovalStatus")
+
+
+@strawberry.type(description="The approval a quote needs, tier by tier.")
+class Approval:
+    status: ApprovalStatus = strawberry.field(description="Where it stands.")
+    current_tier: int | None = strawberry.field(
+        description="Tier awaiting a decision (1-based); null once decided."
+    )
+    required_roles: list[str] = strawberry.field(
+        description="Approver role of each tier, in order."
+    )
+    decisions: list[ApprovalDecision] = strawberry.field(
+        description="Decisions taken so far."
+    )
+
+    @classmethod
+    def of(cls, approval: domain.Approval) -> Approval:
+        return cls(
+            status=approval.status,
+            current_tier=approval.current_tier,
+            required_roles=list(approval.tiers),
+            decisions=[
+                ApprovalDecision(
+                    tier=d.tier,
+                    role=d.role,
+                    actor=d.actor,
+                    verdict=d.verdict,
+                    comment=d.comment,
+                    at=d.at,
+                )
+                for d in approval.decisions
+            ],
+        )

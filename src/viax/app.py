@@ -1,0 +1,199 @@
+"""The Starlette application: /graphql, /healthz and /readyz."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import uuid
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import orjson
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.websockets import WebSocket
+from strawberry.asgi import GraphQL
+from strawberry.http import GraphQLHTTPResponse
+from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
+
+from viax.api.auth import AuthenticationError, authenticate
+from viax.api.context import RequestContext
+from viax.api.schema import build_schema
+from viax.errors import StoreError
+from viax.motion.model import ModelRegistry, default_registry
+from viax.motion.snapshot import Principal
+from viax.settings import Settings
+from viax.store.database import create_engine
+from viax.store.schema import ensure_migrated, schema_status
+from viax.store.transitions import Store
+
+logger = logging.getLogger(__name__)
+
+Clock = Callable[[], datetime]
+# Renders the GraphiQL page only: it may read nothing and do nothing.
+ANONYMOUS = Principal(subject="anonymous", roles=frozenset())
+
+
+def system_clock() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(slots=True)
+class Runtime:
+    """What lives as long as the process: settings, store, models, clock."""
+
+    settings: Settings
+    models: ModelRegistry
+    clock: Clock
+    store: Store | None = None
+
+    @property
+    def engine(self) -> AsyncEngine:
+        if self.store is None:
+            raise StoreError("the store is not open yet")
+        return self.store.engine
+
+
+class GatewayView(GraphQL[RequestContext, None]):
+    """The GraphQL endpoint; the principal was set by `BearerAuth`."""
+
+    def __init__(self, runtime: Runtime) -> None:
+        super().__init__(
+            build_schema(),
+            subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,),
+        )
+        self.runtime = runtime
+
+    async def get_context(
+        self, request: Request | WebSocket, response: Response | WebSocket
+    ) -> RequestContext:
+        runtime = self.runtime
+        if runtime.store is None:
+            raise StoreError("the store is not open yet")
+        return RequestContext(
+            principal=request.scope["state"]["principal"],
+            store=runtime.store,
+            models=runtime.models,
+            clock=runtime.clock,
+            request_id=request.scope["state"]["request_id"],
+        )
+
+    def encode_json(self, data: GraphQLHTTPResponse | object) -> bytes:
+        return orjson.dumps(data)
+
+
+class BearerAuth:
+    """Refuses /graphql requests without a valid bearer token with 401.
+
+    The GraphiQL page itself (a browser GET asking for HTML) loads without
+    a token, so the user can paste one into its headers.
+    """
+
+    def __init__(self, app: ASGIApp, runtime: Runtime) -> None:
+        self.app = app
+        self.runtime = runtime
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        state = scope.setdefault("state", {})
+        state["request_id"] = uuid.uuid4().hex
+        if scope["type"] != "http" or _wants_ide(scope):
+            state["principal"] = ANONYMOUS
+            await self.app(scope, receive, send)
+            return
+        headers = dict(scope["headers"])
+        raw = headers.get(b"authorization")
+        try:
+            state["principal"] = authenticate(
+                raw.decode("latin-1") if raw else None, self.runtime.settings
+            )
+        except AuthenticationError as error:
+            response = _unauthenticated(str(error), state["request_id"])
+            await response(scope, receive, send)
+            return
+        await self.app(scope, receive, send)
+
+
+def _wants_ide(scope: Scope) -> bool:
+    if scope["method"] != "GET" or b"query=" in scope.get("query_string", b""):
+        return False
+    accept = dict(scope["headers"]).get(b"accept", b"")
+    return b"text/html" in accept
+
+
+def _unauthenticated(reason: str, request_id: str) -> JSONResponse:
+    body = {
+        "errors": [
+            {
+                "message": reason,
+                "extensions": {"code": "UNAUTHENTICATED", "requestId": request_id},
+            }
+        ]
+    }
+    return JSONResponse(body, status_code=401, headers={"WWW-Authenticate": "Bearer"})
+
+
+async def healthz(request: Request) -> JSONResponse:
+    """The process is alive."""
+    return JSONResponse({"status": "ok"})
+
+
+async def readyz(request: Request) -> JSONResponse:
+    """The database answers and is migrated to the head revision."""
+    runtime: Runtime = request.app.state.runtime
+    try:
+        async with runtime.engine.connect() as conn:
+            await conn.execute(text("SELECT 1"))
+        current, head = await schema_status(runtime.engine)
+    except Exception as error:
+        logger.warning("readiness check failed: %s", error)
+        return JSONResponse(
+            {"status": "unavailable", "reason": "database unreachable"},
+            status_code=503,
+        )
+    if current != head:
+        return JSONResponse(
+            {"status": "unavailable", "reason": f"schema at {current}, head {head}"},
+            status_code=503,
+        )
+    return JSONResponse({"status": "ready", "revision": head})
+
+
+def create_app(
+    settings: Settings,
+    *,
+    clock: Clock = system_clock,
+    models: ModelRegistry | None = None,
+) -> Starlette:
+    """The gateway; it refuses to start on a database that is behind."""
+    runtime = Runtime(
+        settings=settings, models=models or default_registry(), clock=clock
+    )
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        engine = create_engine(settings.database_url)
+        try:
+            await ensure_migrated(engine)
+            runtime.store = Store(engine, runtime.models)
+            yield
+        finally:
+            runtime.store = None
+            await engine.dispose()
+
+    view = GatewayView(runtime)
+    app = Starlette(
+        routes=[
+            Route("/healthz", healthz),
+            Route("/readyz", readyz),
+            Route("/graphql", BearerAuth(view, runtime), methods=["GET", "POST"]),
+        ],
+        lifespan=lifespan,
+    )
+    app.state.runtime = runtime
+    return app

@@ -1,0 +1,67 @@
+"""One typed settings object, read from `VIAX_*` environment variables."""
+
+from __future__ import annotations
+
+import enum
+import logging
+
+from pydantic import Field, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from viax.errors import ConfigurationError
+
+logger = logging.getLogger(__name__)
+
+DEVELOPMENT_SECRET = "viax-development-secret-not-for-production"
+
+
+class LogFormat(enum.StrEnum):
+    TEXT = "text"
+    JSON = "json"
+
+
+class Settings(BaseSettings):
+    """Everything the gateway, the migrations and the CLI are configured by."""
+
+    model_config = SettingsConfigDict(env_prefix="VIAX_", extra="ignore", frozen=True)
+
+    database_url: str = "sqlite:///viax.db"
+    jwt_secret: str = Field(default=DEVELOPMENT_SECRET, min_length=32)
+    jwt_public_key: str | None = None
+    jwt_issuer: str = "viax"
+    jwt_audience: str = "viax"
+    host: str = "127.0.0.1"
+    port: int = Field(default=8000, ge=1, le=65535)
+    log_format: LogFormat = LogFormat.TEXT
+    log_level: str = "INFO"
+
+    @field_validator("database_url")
+    @classmethod
+    def _known_database(cls, value: str) -> str:
+        if not value.startswith(("sqlite", "postgresql")):
+            raise ValueError("must start with sqlite:// or postgresql://")
+        return value
+
+    @field_validator("log_level")
+    @classmethod
+    def _known_level(cls, value: str) -> str:
+        level = value.upper()
+        if level not in logging.getLevelNamesMapping():
+            raise ValueError(f"unknown log level {value!r}")
+        return level
+
+    @property
+    def uses_development_secret(self) -> bool:
+        return self.jwt_public_key is None and self.jwt_secret == DEVELOPMENT_SECRET
+
+
+def load_settings() -> Settings:
+    """Read the settings, failing with the name of every bad variable."""
+    try:
+        return Settings()
+    except ValidationError as error:
+        problems = "; ".join(
+            f"VIAX_{'_'.join(str(p) for p in e['loc']).upper()}: {e['msg']}"
+            for e in error.errors()
+        )
+        raise ConfigurationError(f"invalid settings: {problems}") from error

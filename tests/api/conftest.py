@@ -1,0 +1,170 @@
+"""A real gateway on loopback, and gql clients that speak to it."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+import uvicorn
+from gql import Client, GraphQLRequest
+from gql.transport.httpx import HTTPXAsyncTransport
+from sqlalchemy import event
+
+from viax.api.auth import mint_token
+from viax.app import create_app
+from viax.seed import seed
+from viax.settings import Settings
+from viax.store.transitions import Store
+
+OPERATIONS = Path(__file__).parents[2] / "schema" / "operations"
+SEED_TIME = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
+
+
+def operations(name: str) -> str:
+    """The text of one operations file of `schema/operations/`."""
+    return (OPERATIONS / f"{name}.graphql").read_text()
+
+
+@dataclass
+class StatementCounter:
+    """Counts the SQL statements the gateway sends while enabled."""
+
+    count: int = 0
+    enabled: bool = False
+    statements: list[str] = field(default_factory=list)
+
+    def __call__(self, *args: Any) -> None:
+        if self.enabled:
+            self.count += 1
+            self.statements.append(args[2])
+
+
+class LiveServer:
+    """Uvicorn serving the gateway in a thread with its own event loop."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.app = create_app(settings)
+        config = uvicorn.Config(
+            self.app, host="127.0.0.1", port=0, log_level="warning", lifespan="on"
+        )
+        self.server = uvicorn.Server(config)
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+        self.counter = StatementCounter()
+
+    def start(self) -> None:
+        self.thread.start()
+        for _ in range(500):
+            if self.server.started or not self.thread.is_alive():
+                break
+            threading.Event().wait(0.02)
+        if not self.server.started:
+            raise RuntimeError("the gateway did not start")
+        engine = self.app.state.runtime.engine
+        event.listen(engine.sync_engine, "before_cursor_execute", self.counter)
+
+    def stop(self) -> None:
+        self.server.should_exit = True
+        self.thread.join(timeout=10)
+
+    @property
+    def url(self) -> str:
+        host, port = self.server.servers[0].sockets[0].getsockname()[:2]
+        return f"http://{host}:{port}"
+
+    def token(self, role: str, subject: str | None = None, **ids: int) -> str:
+        return mint_token(
+            self.settings,
+            roles=role.split(","),
+            subject=subject or f"{role}@test",
+            **ids,
+        )
+
+
+class Session:
+    """A gql session acting as one principal."""
+
+    def __init__(self, client: Client, session: Any) -> None:
+        self.client = client
+        self.session = session
+
+    async def run(
+        self, document: str, operation: str, **variables: Any
+    ) -> dict[str, Any]:
+        request = GraphQLRequest(
+            document, variable_values=variables or None, operation_name=operation
+        )
+        result: dict[str, Any] = await self.session.execute(request)
+        return result
+
+
+@pytest.fixture
+async def seeded_url(store: Store, store_url: str) -> str:
+    await seed(store, motions=0, now=SEED_TIME)
+    return store_url
+
+
+@pytest.fixture
+def gateway(seeded_url: str) -> Iterator[LiveServer]:
+    settings = Settings(
+        database_url=seeded_url, jwt_secret="a-test-secret-of-at-least-32-bytes"
+    )
+    server = LiveServer(settings)
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def connect(gateway: LiveServer) -> Any:
+    """`async with connect("sales") as sales:` opens a session for a role."""
+    opened: list[Client] = []
+
+    class _Connect:
+        def __init__(self, role: str, subject: str | None = None, **ids: int):
+            token = gateway.token(role, subject, **ids)
+            transport = HTTPXAsyncTransport(
+                url=f"{gateway.url}/graphql",
+                headers={"Authorization": f"Bearer {token}"},
+                timeout=60,
+            )
+            self.client = Client(transport=transport)
+            opened.append(self.client)
+
+        async def __aenter__(self) -> Session:
+            return Session(self.client, await self.client.connect_async())
+
+        async def __aexit__(self, *exc: object) -> None:
+            await self.client.close_async()
+
+    return _Connect
+
+
+@pytest.fixture
+async def sales(connect: Any) -> AsyncIterator[Session]:
+    async with connect("sales", "sales@test") as session:
+        yield session
+
+
+TRANSITIONS = operations("transitions")
+
+
+async def transition(session: Session, operation: str, **input: Any) -> dict[str, Any]:
+    """Run a transition mutation and return its TransitionResult."""
+    data = await session.run(TRANSITIONS, operation, input=input)
+    (result,) = data.values()
+    assert isinstance(result, dict)
+    return result
+
+
+async def applied(session: Session, operation: str, **input: Any) -> dict[str, Any]:
+    """Run a transition that must apply; return the motion after it."""
+    result = await transition(session, operation, **input)
+    assert result["__typename"] == "TransitionApplied", result
+    motion: dict[str, Any] = result["motion"]
+    return motion
