@@ -81,7 +81,7 @@ async def test_snapshots_of_5_or_50_motions_take_the_same_statements(
     many = await _statements_for(store_engine, ids)
 
     assert few == many
-    assert many <= 15  # fourteen reads, and the BEGIN on SQLite
+    assert many <= 8  # seven reads, and the BEGIN on SQLite
 
 
 async def test_reading_unknown_ids_finds_nothing(store_engine: AsyncEngine) -> None:

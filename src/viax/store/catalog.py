@@ -68,12 +68,22 @@ async def fetch_products(
     """The products with these ids, with their list prices."""
     if not ids:
         return {}
-    rows = list(
-        await connection.execute(
-            select(products).where(among(connection, products.c.id, ids))
+    prices = product_prices.c
+    result = await connection.execute(
+        select(products, prices.currency, prices.amount)
+        .select_from(
+            products.outerjoin(product_prices, prices.product_id == products.c.id)
         )
+        .where(among(connection, products.c.id, ids))
+        .order_by(products.c.id)
     )
-    return {product.id: product for product in await _with_prices(connection, rows)}
+    rows: dict[int, Row[Any]] = {}
+    found: dict[int, dict[str, int]] = defaultdict(dict)
+    for row in result:
+        rows.setdefault(row.id, row)
+        if row.currency is not None:
+            found[row.id][row.currency] = row.amount
+    return {key: _product(row, found[key]) for key, row in rows.items()}
 
 
 async def fetch_accounts(

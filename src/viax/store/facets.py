@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import and_, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from viax.motion.snapshot import (
@@ -33,6 +34,41 @@ from viax.store.tables import (
 )
 
 
+def agreement_from_row(row: Any) -> Agreement:
+    """The agreement of an `agreements` row."""
+    return Agreement(
+        number=row.number,
+        start_date=row.start_date,
+        end_date=row.end_date,
+        signed_by=row.signed_by,
+        signed_at=row.signed_at,
+        payment_days=row.payment_days,
+        uplift_cap_percent=row.uplift_cap_percent,
+    )
+
+
+def order_from_row(row: Any, lines: tuple[OrderLine, ...]) -> Order:
+    """The order of an `orders` row, with its lines."""
+    return Order(
+        number=row.number,
+        status=OrderStatus(row.status),
+        placed_at=row.placed_at,
+        total=row.total,
+        price_hash=row.price_hash,
+        lines=lines,
+    )
+
+
+def invoice_from_row(row: Any) -> Invoice:
+    """The invoice of an `invoices` row."""
+    return Invoice(row.number, row.amount, row.issued_on)
+
+
+def payment_from_row(row: Any) -> Payment:
+    """The payment of a `payments` row."""
+    return Payment(row.reference, row.amount, row.paid_on)
+
+
 async def fetch_agreements(
     connection: AsyncConnection, ids: Sequence[int]
 ) -> dict[int, Agreement]:
@@ -42,23 +78,13 @@ async def fetch_agreements(
     result = await connection.execute(
         select(agreements).where(among(connection, agreements.c.motion_id, ids))
     )
-    return {
-        row.motion_id: Agreement(
-            number=row.number,
-            start_date=row.start_date,
-            end_date=row.end_date,
-            signed_by=row.signed_by,
-            signed_at=row.signed_at,
-            payment_days=row.payment_days,
-            uplift_cap_percent=row.uplift_cap_percent,
-        )
-        for row in result
-    }
+    return {row.motion_id: agreement_from_row(row) for row in result}
 
 
-async def _order_lines(
+async def order_lines_of(
     connection: AsyncConnection, ids: Sequence[int]
-) -> dict[int, list[OrderLine]]:
+) -> dict[int, tuple[OrderLine, ...]]:
+    """The lines of each motion's order, in position order."""
     result = await connection.execute(
         select(order_lines)
         .where(among(connection, order_lines.c.motion_id, ids))
@@ -76,7 +102,7 @@ async def _order_lines(
                 net=row.net,
             )
         )
-    return lines
+    return {motion_id: tuple(found) for motion_id, found in lines.items()}
 
 
 async def fetch_orders(
@@ -92,16 +118,9 @@ async def fetch_orders(
     )
     if not heads:
         return {}
-    lines = await _order_lines(connection, [row.motion_id for row in heads])
+    lines = await order_lines_of(connection, [row.motion_id for row in heads])
     return {
-        row.motion_id: Order(
-            number=row.number,
-            status=OrderStatus(row.status),
-            placed_at=row.placed_at,
-            total=row.total,
-            price_hash=row.price_hash,
-            lines=tuple(lines[row.motion_id]),
-        )
+        row.motion_id: order_from_row(row, lines.get(row.motion_id, ()))
         for row in heads
     }
 
@@ -112,32 +131,38 @@ async def fetch_fulfilments(
     """The fulfilments of each motion, in the order they were recorded."""
     if not ids:
         return {}
-    heads = list(
-        await connection.execute(
-            select(fulfilments)
-            .where(among(connection, fulfilments.c.motion_id, ids))
-            .order_by(fulfilments.c.motion_id, fulfilments.c.position)
-        )
-    )
-    if not heads:
-        return {}
+    done, lines = fulfilments.c, fulfilment_lines.c
     result = await connection.execute(
-        select(fulfilment_lines)
-        .where(among(connection, fulfilment_lines.c.motion_id, ids))
-        .order_by(fulfilment_lines.c.motion_id, fulfilment_lines.c.seq)
+        select(
+            done.motion_id,
+            done.position,
+            done.at,
+            done.actor,
+            lines.order_line,
+            lines.quantity,
+        )
+        .select_from(
+            fulfilments.outerjoin(
+                fulfilment_lines,
+                and_(
+                    lines.motion_id == done.motion_id, lines.fulfilment == done.position
+                ),
+            )
+        )
+        .where(among(connection, done.motion_id, ids))
+        .order_by(done.motion_id, done.position, lines.seq)
     )
-    lines: dict[tuple[int, int], list[FulfilmentLine]] = defaultdict(list)
+    heads: dict[tuple[int, int], tuple[Any, list[FulfilmentLine]]] = {}
     for row in result:
-        lines[row.motion_id, row.fulfilment].append(
-            FulfilmentLine(row.order_line, row.quantity)
+        _, found = heads.setdefault((row.motion_id, row.position), (row, []))
+        if row.order_line is not None:
+            found.append(FulfilmentLine(row.order_line, row.quantity))
+    by_motion: dict[int, list[Fulfilment]] = defaultdict(list)
+    for (motion_id, position), (head, found) in heads.items():
+        by_motion[motion_id].append(
+            Fulfilment(position, head.at, head.actor, tuple(found))
         )
-    found: dict[int, list[Fulfilment]] = defaultdict(list)
-    for row in heads:
-        key = (row.motion_id, row.position)
-        found[row.motion_id].append(
-            Fulfilment(row.position, row.at, row.actor, tuple(lines[key]))
-        )
-    return {motion_id: tuple(items) for motion_id, items in found.items()}
+    return {motion_id: tuple(items) for motion_id, items in by_motion.items()}
 
 
 async def fetch_entitlements(

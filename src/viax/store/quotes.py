@@ -6,7 +6,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Row, Subquery, and_, func, select
+from sqlalchemy import ColumnElement, Subquery, Table, and_, func, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from viax.motion.snapshot import (
@@ -35,7 +35,8 @@ def current_revisions(connection: AsyncConnection, ids: Sequence[int]) -> Subque
     )
 
 
-def _of_current(table: Any, current: Subquery) -> Any:
+def of_current(table: Table, current: Subquery) -> ColumnElement[bool]:
+    """Rows of `table` that belong to the current quote revision."""
     return and_(
         table.c.motion_id == current.c.motion_id,
         table.c.revision == current.c.revision,
@@ -50,21 +51,8 @@ def steps_document(steps: Sequence[PriceStep]) -> list[dict[str, Any]]:
     ]
 
 
-def _quote_line(row: Row[Any]) -> QuoteLine:
-    return QuoteLine(
-        position=row.position,
-        product_id=row.product_id,
-        sku=row.sku,
-        quantity=row.quantity,
-        discount_percent=row.discount_percent,
-        unit_list=row.unit_list,
-        steps=tuple(PriceStep(**step) for step in row.steps),
-        unit_net=row.unit_net,
-        net=row.net,
-    )
-
-
-def _quote(row: Row[Any], lines: tuple[QuoteLine, ...]) -> Quote:
+def quote_from_row(row: Any, lines: tuple[QuoteLine, ...]) -> Quote:
+    """The quote of a `quotes` row, with its lines."""
     return Quote(
         revision=row.revision,
         number=row.number,
@@ -82,6 +70,70 @@ def _quote(row: Row[Any], lines: tuple[QuoteLine, ...]) -> Quote:
     )
 
 
+def approval_from_row(row: Any, decisions: tuple[ApprovalDecision, ...]) -> Approval:
+    """The approval of an `approvals` row, with its decisions."""
+    return Approval(
+        revision=row.revision,
+        status=ApprovalStatus(row.status),
+        tiers=tuple(row.tiers),
+        current_tier=row.current_tier,
+        decisions=decisions,
+    )
+
+
+async def current_quote_lines(
+    connection: AsyncConnection, ids: Sequence[int]
+) -> dict[int, tuple[QuoteLine, ...]]:
+    """The lines of each motion's current quote, in position order."""
+    current = current_revisions(connection, ids)
+    result = await connection.execute(
+        select(quote_lines)
+        .join(current, of_current(quote_lines, current))
+        .order_by(quote_lines.c.motion_id, quote_lines.c.position)
+    )
+    lines: dict[int, list[QuoteLine]] = defaultdict(list)
+    for row in result:
+        lines[row.motion_id].append(
+            QuoteLine(
+                position=row.position,
+                product_id=row.product_id,
+                sku=row.sku,
+                quantity=row.quantity,
+                discount_percent=row.discount_percent,
+                unit_list=row.unit_list,
+                steps=tuple(PriceStep(**step) for step in row.steps),
+                unit_net=row.unit_net,
+                net=row.net,
+            )
+        )
+    return {motion_id: tuple(found) for motion_id, found in lines.items()}
+
+
+async def current_decisions(
+    connection: AsyncConnection, ids: Sequence[int]
+) -> dict[int, tuple[ApprovalDecision, ...]]:
+    """The decisions on the approval of each motion's current quote."""
+    current = current_revisions(connection, ids)
+    result = await connection.execute(
+        select(approval_decisions)
+        .join(current, of_current(approval_decisions, current))
+        .order_by(approval_decisions.c.motion_id, approval_decisions.c.seq)
+    )
+    decisions: dict[int, list[ApprovalDecision]] = defaultdict(list)
+    for row in result:
+        decisions[row.motion_id].append(
+            ApprovalDecision(
+                tier=row.tier,
+                role=row.role,
+                actor=row.actor,
+                verdict=row.verdict,
+                comment=row.comment,
+                at=row.at,
+            )
+        )
+    return {motion_id: tuple(found) for motion_id, found in decisions.items()}
+
+
 async def fetch_quotes(
     connection: AsyncConnection, ids: Sequence[int]
 ) -> dict[int, Quote]:
@@ -91,31 +143,16 @@ async def fetch_quotes(
     current = current_revisions(connection, ids)
     heads = list(
         await connection.execute(
-            select(quotes).join(current, _of_current(quotes, current))
+            select(quotes).join(current, of_current(quotes, current))
         )
     )
     if not heads:
         return {}
-    result = await connection.execute(
-        select(quote_lines)
-        .join(current, _of_current(quote_lines, current))
-        .order_by(quote_lines.c.motion_id, quote_lines.c.position)
-    )
-    lines: dict[int, list[QuoteLine]] = defaultdict(list)
-    for row in result:
-        lines[row.motion_id].append(_quote_line(row))
-    return {row.motion_id: _quote(row, tuple(lines[row.motion_id])) for row in heads}
-
-
-def _decision(row: Row[Any]) -> ApprovalDecision:
-    return ApprovalDecision(
-        tier=row.tier,
-        role=row.role,
-        actor=row.actor,
-        verdict=row.verdict,
-        comment=row.comment,
-        at=row.at,
-    )
+    lines = await current_quote_lines(connection, [row.motion_id for row in heads])
+    return {
+        row.motion_id: quote_from_row(row, lines.get(row.motion_id, ()))
+        for row in heads
+    }
 
 
 async def fetch_approvals(
@@ -128,27 +165,14 @@ async def fetch_approvals(
     heads = list(
         await connection.execute(
             select(approvals)
-            .join(current, _of_current(approvals, current))
+            .join(current, of_current(approvals, current))
             .where(approvals.c.status != ApprovalStatus.VOID)
         )
     )
     if not heads:
         return {}
-    result = await connection.execute(
-        select(approval_decisions)
-        .join(current, _of_current(approval_decisions, current))
-        .order_by(approval_decisions.c.motion_id, approval_decisions.c.seq)
-    )
-    decisions: dict[int, list[ApprovalDecision]] = defaultdict(list)
-    for row in result:
-        decisions[row.motion_id].append(_decision(row))
+    decisions = await current_decisions(connection, [row.motion_id for row in heads])
     return {
-        row.motion_id: Approval(
-            revision=row.revision,
-            status=ApprovalStatus(row.status),
-            tiers=tuple(row.tiers),
-            current_tier=row.current_tier,
-            decisions=tuple(decisions[row.motion_id]),
-        )
+        row.motion_id: approval_from_row(row, decisions.get(row.motion_id, ()))
         for row in heads
     }

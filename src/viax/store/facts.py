@@ -1,0 +1,113 @@
+"""Gathering what the engine may consult before it decides a transition."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import exists, select
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from viax.motion.decision import (
+    ConfigureInput,
+    DecisionContext,
+    InvoiceInput,
+    StartInput,
+    TransitionRequest,
+)
+from viax.motion.scope import can_see
+from viax.motion.snapshot import MotionSnapshot
+from viax.store.catalog import (
+    entitled_skus,
+    fetch_accounts,
+    fetch_partners,
+    fetch_products,
+)
+from viax.store.snapshots import fetch_snapshots
+from viax.store.tables import invoices
+
+
+@dataclass(frozen=True, slots=True)
+class Parties:
+    """Whom the motion is for: from the motion, or from a start's input."""
+
+    account_id: int | None
+    partner_id: int | None
+
+
+async def visible_snapshot(
+    connection: AsyncConnection, request: TransitionRequest
+) -> MotionSnapshot | None:
+    """The motion of the request, unless it is absent or hidden from the actor."""
+    if request.motion_id is None:
+        return None
+    found = await fetch_snapshots(connection, [request.motion_id])
+    snapshot = found.get(request.motion_id)
+    if snapshot is None:
+        return None
+    if not can_see(request.actor, snapshot.partner_id, snapshot.account_id):
+        return None
+    return snapshot
+
+
+def _parties(request: TransitionRequest, snapshot: MotionSnapshot | None) -> Parties:
+    if snapshot is not None:
+        return Parties(snapshot.account_id, snapshot.partner_id)
+    if isinstance(request.input, StartInput):
+        return Parties(request.input.account_id, request.input.partner_id)
+    return Parties(None, None)
+
+
+def _product_ids(
+    request: TransitionRequest, snapshot: MotionSnapshot | None
+) -> set[int]:
+    ids: set[int] = set()
+    if snapshot is not None:
+        ids.update(line.product_id for line in snapshot.lines)
+        if snapshot.quote is not None:
+            ids.update(line.product_id for line in snapshot.quote.lines)
+    if isinstance(request.input, StartInput | ConfigureInput):
+        ids.update(line.product_id for line in request.input.lines)
+    return ids
+
+
+async def _invoice_number_taken(
+    connection: AsyncConnection, request: TransitionRequest
+) -> bool:
+    if not isinstance(request.input, InvoiceInput):
+        return False
+    number = request.input.invoice_number
+    taken = await connection.scalar(select(exists().where(invoices.c.number == number)))
+    return bool(taken)
+
+
+async def decision_context(
+    connection: AsyncConnection,
+    request: TransitionRequest,
+    snapshot: MotionSnapshot | None,
+    now: datetime,
+) -> DecisionContext:
+    """Every fact the engine may consult for this request."""
+    parties = _parties(request, snapshot)
+    account_id, partner_id = parties.account_id, parties.partner_id
+    accounts = await fetch_accounts(
+        connection, [] if account_id is None else [account_id]
+    )
+    partners = await fetch_partners(
+        connection, [] if partner_id is None else [partner_id]
+    )
+    products = await fetch_products(connection, sorted(_product_ids(request, snapshot)))
+    skus = (
+        frozenset()
+        if account_id is None
+        else await entitled_skus(connection, account_id)
+    )
+    return DecisionContext(
+        now=now,
+        snapshot=snapshot,
+        account=None if account_id is None else accounts.get(account_id),
+        partner=None if partner_id is None else partners.get(partner_id),
+        products=products,
+        entitled_skus=skus,
+        invoice_number_taken=await _invoice_number_taken(connection, request),
+    )

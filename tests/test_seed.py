@@ -1,0 +1,70 @@
+"""The demo data: every state, both channels, both approval tiers, once."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import UTC, datetime
+
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from viax.motion.model import default_registry
+from viax.motion.snapshot import Channel, MotionSnapshot, MotionState
+from viax.seed import ADMIN, seed
+from viax.store.database import create_engine
+from viax.store.queries import MotionFilter, fetch_snapshots, list_motions
+from viax.store.schema import migrate
+from viax.store.transitions import Store
+
+NOW = datetime(2026, 6, 1, tzinfo=UTC)
+
+
+async def _motions(engine: AsyncEngine) -> list[MotionSnapshot]:
+    async with engine.connect() as connection:
+        page = await list_motions(
+            connection, filter=MotionFilter(), visible_to=ADMIN, first=100, after=None
+        )
+        found = await fetch_snapshots(connection, [m.id for m in page.items])
+    return sorted(found.values(), key=lambda motion: motion.id)
+
+
+async def test_forty_motions_reach_every_state_both_channels_and_both_tiers(
+    store: Store,
+) -> None:
+    report = await seed(store, motions=40, now=NOW)
+
+    motions = await _motions(store.engine)
+    assert (report.seeded, report.motions, len(motions)) == (True, 40, 40)
+    assert set(Counter(m.state for m in motions)) == set(MotionState)
+    assert {m.channel for m in motions} == {Channel.DIRECT, Channel.PARTNER}
+    tiers = {len(m.approval.tiers) for m in motions if m.approval is not None}
+    assert tiers == {1, 2}
+    assert all(m.updated_at <= NOW for m in motions)
+    assert len({m.owner.subject for m in motions}) > 1
+
+
+async def test_seeding_a_seeded_database_does_nothing_and_says_so(
+    store: Store,
+) -> None:
+    await seed(store, motions=3, now=NOW)
+
+    again = await seed(store, motions=3, now=NOW)
+
+    assert not again.seeded
+    assert "already seeded" in again.message
+    assert len(await _motions(store.engine)) == 3
+    assert again.products == 0
+
+
+async def test_the_same_seed_gives_the_same_motions(
+    store: Store, blank_database_url: str
+) -> None:
+    await migrate(blank_database_url)
+    other_engine = create_engine(blank_database_url)
+    try:
+        await seed(store, motions=12, now=NOW)
+        await seed(Store(other_engine, default_registry()), motions=12, now=NOW)
+        ours, theirs = await _motions(store.engine), await _motions(other_engine)
+    finally:
+        await other_engine.dispose()
+
+    assert ours == theirs
