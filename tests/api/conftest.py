@@ -109,15 +109,32 @@ async def seeded_url(store: Store, store_url: str) -> str:
     return store_url
 
 
-@pytest.fixture
-def gateway(seeded_url: str) -> Iterator[LiveServer]:
+def serving(url: str) -> Iterator[LiveServer]:
     settings = Settings(
-        database_url=seeded_url, jwt_secret="a-test-secret-of-at-least-32-bytes"
+        database_url=url, jwt_secret="a-test-secret-of-32-bytes-or-more"
     )
     server = LiveServer(settings)
     server.start()
     yield server
     server.stop()
+
+
+@pytest.fixture
+def gateway(seeded_url: str) -> Iterator[LiveServer]:
+    """The gateway on a database holding the demo catalog and parties."""
+    yield from serving(seeded_url)
+
+
+@pytest.fixture
+async def busy_url(store: Store, store_url: str) -> str:
+    await seed(store, motions=60, now=SEED_TIME)
+    return store_url
+
+
+@pytest.fixture
+def busy_gateway(busy_url: str) -> Iterator[LiveServer]:
+    """The gateway on the demo data with 60 motions in every state."""
+    yield from serving(busy_url)
 
 
 @pytest.fixture
