@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import random
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -184,42 +184,20 @@ async def load_catalog(connection: AsyncConnection) -> None:
             for currency, amount in sorted(product.list_prices.items())
         ],
     )
-    await connection.execute(
-        insert(accounts),
-        [
-            {
-                "id": a.id,
-                "name": a.name,
-                "segment": a.segment,
-                "region": a.region,
-                "currency": a.currency,
-            }
-            for a in ACCOUNTS
-        ],
-    )
+    await connection.execute(insert(accounts), [asdict(a) for a in ACCOUNTS])
     await connection.execute(
         insert(partners),
-        [
-            {"id": p.id, "name": p.name, "tier": p.tier, "regions": sorted(p.regions)}
-            for p in PARTNERS
-        ],
+        [asdict(p) | {"regions": sorted(p.regions)} for p in PARTNERS],
     )
 
 
 def _product_row(product: Product) -> dict[str, Any]:
-    return {
-        "id": product.id,
-        "sku": product.sku,
-        "name": product.name,
-        "family": product.family,
-        "kind": product.kind,
-        "unit_cost": product.unit_cost,
-        "active": product.active,
-        "regions": sorted(product.regions),
-        "segments": sorted(product.segments),
-        "partner_tiers": sorted(product.partner_tiers),
-        "prerequisite_sku": product.prerequisite_sku,
-    }
+    row = asdict(product)
+    del row["list_prices"]  # they have a table of their own
+    return row | {name: sorted(row[name]) for name in _SETS}
+
+
+_SETS = ("regions", "segments", "partner_tiers")
 
 
 async def seed(store: Store, *, motions: int = 40, now: datetime) -> SeedReport:
@@ -260,8 +238,8 @@ _TARGETS = (
     MotionState.CANCELLED,
     MotionState.EXPIRED,
 )
-# Discounts by approval need: none, tier 1, tiers 1 and 2 (partners stop
-# at 20 %, so their second tier comes from a large deal instead).
+# Discounts by approval need: none, tier 1, tiers 1 and 2. Partners stop at
+# 20 %, the ceiling of their channel, so they need tier 1 at most.
 _DISCOUNTS = (Decimal("5"), Decimal("15"), Decimal("30"))
 
 

@@ -37,8 +37,8 @@ def among(
 
 
 def page_size(first: int) -> int:
-    """The number of items to return, within 1 and the page cap."""
-    return max(1, min(first, MAX_PAGE))
+    """The number of items to return, within 0 and the page cap."""
+    return max(0, min(first, MAX_PAGE))
 
 
 def cut(rows: list[T], size: int) -> tuple[list[T], bool]:

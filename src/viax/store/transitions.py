@@ -101,21 +101,32 @@ class _Transition:
         snapshot = None
         if self.request.action is not Action.START:
             snapshot = await visible_snapshot(self.connection, self.request)
-            if snapshot is None:
-                return NotFound(self.request.motion_id or 0)
-            expected = self.request.expected_version
-            if expected is not None and expected != snapshot.version:
-                return Conflict(expected, snapshot.version)
+            refusal = self._missing_or_stale(snapshot)
+            if refusal is not None:
+                return refusal
 
         context = await decision_context(
             self.connection, self.request, snapshot, self.now
         )
         decision = decide(self._model(snapshot), self.request, context)
-        if not decision.allowed or decision.after is None:
+        if not decision.allowed:
             return rejected(decision.verdicts)
+        assert decision.after is not None, "an allowed decision has a motion"
         if self.request.dry_run:
             return Previewed(decision, decision.after)
         return await self._write(snapshot, decision, decision.after)
+
+    def _missing_or_stale(
+        self, snapshot: MotionSnapshot | None
+    ) -> NotFound | Conflict | None:
+        if snapshot is None:
+            return NotFound(self.request.motion_id or 0)
+        # Without an expected version the check is against the version just
+        # read; the guarded UPDATE still makes a concurrent writer lose.
+        expected = self.request.expected_version
+        if expected is not None and expected != snapshot.version:
+            return Conflict(expected, snapshot.version)
+        return None
 
     def _model(self, snapshot: MotionSnapshot | None) -> MotionModel:
         if snapshot is None:
