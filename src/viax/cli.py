@@ -4,14 +4,21 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import logging
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from viax.api.auth import AuthenticationError, mint_token
 from viax.api.ids import decode_int
-from viax.errors import ViaxError
+from viax.errors import ConfigurationError, StoreError, ViaxError
 from viax.settings import Settings, load_settings
+
+if TYPE_CHECKING:
+    from viax.seed import SeedReport
+
+logger = logging.getLogger(__name__)
 
 SCHEMA_PATH = Path("schema/schema.graphql")
 DEMO_SUBJECTS = {
@@ -54,6 +61,10 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+class DatabaseUnavailableError(StoreError):
+    """The database cannot be opened: a bad URL, a missing file or server."""
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; errors are printed plainly with exit status 2."""
     args = _parser().parse_args(argv)
@@ -63,6 +74,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ViaxError as error:
         print(f"viax: {error}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:
+        return 130
 
 
 def _serve(args: argparse.Namespace, settings: Settings) -> int:
@@ -74,6 +87,11 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
     configure_logging(settings)
     if args.demo:
         asyncio.run(_prepare_demo(settings))
+    else:
+        _warn_of_development_secret(settings)
+        # The app refuses a database behind the head as well, but only with
+        # a traceback from inside uvicorn's startup.
+        asyncio.run(_check_database(settings, migrated=True))
     uvicorn.run(
         create_app(settings),
         host=settings.host,
@@ -84,16 +102,73 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _warn_of_development_secret(settings: Settings) -> None:
+    if settings.uses_development_secret:
+        logger.warning(
+            "the gateway checks tokens with the public development JWT "
+            "secret, so anyone can mint a valid one: set VIAX_JWT_SECRET "
+            "(32 characters or more) or VIAX_JWT_PUBLIC_KEY before exposing it"
+        )
+
+
+async def _check_database(settings: Settings, *, migrated: bool) -> None:
+    """Open the database once, so that a bad URL or a down server reads plainly.
+
+    With `migrated`, also require the database to be at the head revision.
+    """
+    from sqlalchemy import text
+    from sqlalchemy.exc import DBAPIError, SQLAlchemyError
+
+    from viax.store.database import create_engine
+    from viax.store.schema import ensure_migrated
+
+    shown = _database_shown(settings)
+    engine = create_engine(settings.database_url)
+    try:
+        async with engine.connect() as connection:
+            await connection.execute(text("SELECT 1"))
+        if migrated:
+            await ensure_migrated(engine)
+    except (OSError, SQLAlchemyError) as error:
+        cause = error.orig if isinstance(error, DBAPIError) else error
+        raise DatabaseUnavailableError(
+            f"cannot open the database {shown}: {cause}"
+        ) from error
+    finally:
+        await engine.dispose()
+
+
+def _database_shown(settings: Settings) -> str:
+    """The database URL with its password hidden; refuses one that cannot work."""
+    from sqlalchemy import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        url = make_url(settings.database_url)
+    except ArgumentError as error:
+        raise ConfigurationError(f"VIAX_DATABASE_URL: {error}") from error
+    shown = url.render_as_string(hide_password=True)
+    # aiosqlite, failing to open a file, may report from its worker thread
+    # after the event loop has closed; a missing folder is caught before.
+    folder = Path(url.database or ".").parent
+    if url.get_backend_name() == "sqlite" and not folder.is_dir():
+        raise DatabaseUnavailableError(
+            f"cannot open the database {shown}: there is no directory {folder}"
+        )
+    return shown
+
+
 async def _prepare_demo(settings: Settings) -> None:
     from viax.store.schema import migrate
 
+    await _check_database(settings, migrated=False)
     await migrate(settings.database_url)
     report = await _seed(settings, motions=40)
-    print(report, flush=True)
+    print(report.message, flush=True)
     await _print_demo_tokens(settings)
 
 
-async def _seed(settings: Settings, *, motions: int) -> object:
+async def _seed(settings: Settings, *, motions: int) -> SeedReport:
     from viax.app import system_clock
     from viax.motion.model import default_registry
     from viax.seed import seed
@@ -131,22 +206,42 @@ async def _print_demo_tokens(settings: Settings) -> None:
             account_id=account_id if role == "customer" else None,
         )
         print(f"  {role:<10} {token}")
-    print(f"GraphiQL: http://{settings.host}:{settings.port}/graphql", flush=True)
+    print(f"GraphiQL: {_local_url(settings)}/graphql", flush=True)
+
+
+def _local_url(settings: Settings) -> str:
+    """Where a browser on this machine reaches the gateway."""
+    host = settings.host
+    if host in ("", "0.0.0.0", "::"):
+        host = "127.0.0.1"  # a wildcard bind is not an address to browse to
+    if ":" in host:
+        host = f"[{host}]"
+    return f"http://{host}:{settings.port}"
 
 
 def _migrate(args: argparse.Namespace, settings: Settings) -> int:
-    from viax.store.schema import migrate
-
-    asyncio.run(migrate(settings.database_url))
+    asyncio.run(_migrate_database(settings))
     print("database migrated to head")
     return 0
+
+
+async def _migrate_database(settings: Settings) -> None:
+    from viax.store.schema import migrate
+
+    await _check_database(settings, migrated=False)
+    await migrate(settings.database_url)
 
 
 def _seed_command(args: argparse.Namespace, settings: Settings) -> int:
     if args.motions < 0:
         raise ViaxError("--motions must not be negative")
-    print(asyncio.run(_seed(settings, motions=args.motions)))
+    print(asyncio.run(_seed_database(settings, motions=args.motions)).message)
     return 0
+
+
+async def _seed_database(settings: Settings, *, motions: int) -> SeedReport:
+    await _check_database(settings, migrated=True)
+    return await _seed(settings, motions=motions)
 
 
 def _schema(args: argparse.Namespace, settings: Settings) -> int:
@@ -156,7 +251,14 @@ def _schema(args: argparse.Namespace, settings: Settings) -> int:
     if not args.check:
         sys.stdout.write(sdl)
         return 0
-    if not SCHEMA_PATH.exists() or SCHEMA_PATH.read_text() != sdl:
+    if not SCHEMA_PATH.exists():
+        print(
+            f"{SCHEMA_PATH} is missing: run this in the repository root, "
+            "or `make schema` to write it",
+            file=sys.stderr,
+        )
+        return 1
+    if SCHEMA_PATH.read_text() != sdl:
         print(f"{SCHEMA_PATH} is stale: run `make schema`", file=sys.stderr)
         return 1
     print(f"{SCHEMA_PATH} is up to date")
@@ -164,6 +266,7 @@ def _schema(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _token(args: argparse.Namespace, settings: Settings) -> int:
+    _check_token_options(args, settings)
     roles = [r.strip() for r in args.role.split(",") if r.strip()]
     partner = _id_option(args.partner, "Partner", "--partner")
     account = _id_option(args.account, "Account", "--account")
@@ -178,8 +281,41 @@ def _token(args: argparse.Namespace, settings: Settings) -> int:
         )
     except AuthenticationError as error:
         raise ViaxError(str(error)) from error
+    _note_unscoped_roles(roles, partner, account)
     print(token)
     return 0
+
+
+def _check_token_options(args: argparse.Namespace, settings: Settings) -> None:
+    if settings.jwt_public_key:
+        # The gateway then verifies RS256 only; an HS256 token would be refused.
+        raise ConfigurationError(
+            "VIAX_JWT_PUBLIC_KEY is set, so the gateway accepts only tokens of "
+            "your identity provider; `viax token` mints HS256 development tokens"
+        )
+    if args.ttl <= 0:
+        raise ViaxError("--ttl must be a positive number of seconds")
+    if args.sub is not None and not args.sub.strip():
+        raise ViaxError("--sub must not be empty")
+
+
+def _note_unscoped_roles(
+    roles: Sequence[str], partner: int | None, account: int | None
+) -> None:
+    from viax.motion.scope import INTERNAL_ROLES
+
+    # Such a token is valid but sees no motion at all, which looks like a bug.
+    if not INTERNAL_ROLES.isdisjoint(roles):
+        return
+    for role, key, flag in (
+        ("partner", partner, "--partner"),
+        ("customer", account, "--account"),
+    ):
+        if role in roles and key is None:
+            print(
+                f"viax: note: the {role} role without {flag} can see no motion",
+                file=sys.stderr,
+            )
 
 
 def _id_option(value: str | None, type_name: str, flag: str) -> int | None:
