@@ -40,5 +40,7 @@ def configure_logging(settings: Settings) -> None:
     for name in ("uvicorn", "uvicorn.error"):
         logging.getLogger(name).handlers[:] = []
         logging.getLogger(name).propagate = True
+    # Readiness probes inspect the migration state; that is not news.
+    logging.getLogger("alembic.runtime.migration").setLevel(logging.WARNING)
     # Each GraphQL operation already logs one access line of its own.
     logging.getLogger("uvicorn.access").disabled = True

@@ -7,8 +7,10 @@ import logging
 
 from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+from sqlalchemy.exc import ArgumentError
 
 from viax.errors import ConfigurationError
+from viax.store.database import async_url
 
 logger = logging.getLogger(__name__)
 
@@ -38,8 +40,10 @@ class Settings(BaseSettings):
     @field_validator("database_url")
     @classmethod
     def _known_database(cls, value: str) -> str:
-        if not value.startswith(("sqlite", "postgresql")):
-            raise ValueError("must start with sqlite:// or postgresql://")
+        try:
+            async_url(value)
+        except (ConfigurationError, ArgumentError) as error:
+            raise ValueError(str(error)) from error
         return value
 
     @field_validator("log_level")
