@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import AsyncIterator, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -36,12 +36,10 @@ class StatementCounter:
 
     count: int = 0
     enabled: bool = False
-    statements: list[str] = field(default_factory=list)
 
     def __call__(self, *args: Any) -> None:
         if self.enabled:
             self.count += 1
-            self.statements.append(args[2])
 
 
 class LiveServer:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -16,18 +15,6 @@ from viax.motion.decision import DecisionContext
 from viax.motion.model import ModelRegistry
 from viax.motion.snapshot import MotionSnapshot, Principal
 from viax.store.transitions import Store
-
-FACETS = (
-    "lines",
-    "quote",
-    "approval",
-    "agreement",
-    "order",
-    "fulfilments",
-    "entitlements",
-    "invoice",
-    "payment",
-)
 
 
 @dataclass(slots=True)
@@ -46,19 +33,10 @@ class RequestContext:
 
     async def full_snapshot(self, core: MotionSnapshot) -> MotionSnapshot:
         """The whole aggregate of a motion, read through the loaders."""
-        loaders, key = self.loaders, core.id
-        facets = await asyncio.gather(
-            loaders.lines.load(key),
-            loaders.quote.load(key),
-            loaders.approval.load(key),
-            loaders.agreement.load(key),
-            loaders.order.load(key),
-            loaders.fulfilments.load(key),
-            loaders.entitlements.load(key),
-            loaders.invoice.load(key),
-            loaders.payment.load(key),
-        )
-        return dataclasses.replace(core, **dict(zip(FACETS, facets, strict=True)))
+        snapshot = await self.loaders.snapshot.load(core.id)
+        if snapshot is None:
+            raise LookupError(f"motion {core.id} vanished")
+        return snapshot
 
     async def decision_context(self, snapshot: MotionSnapshot) -> DecisionContext:
         """The facts the engine needs to judge actions on this motion."""

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import strawberry
 from strawberry.relay import GlobalID, GlobalIDValueError
 
 
-def encode_id(type_name: str, key: int | str) -> str:
+def encode_id(type_name: str, key: int | str) -> strawberry.ID:
     """The global id of the object of `type_name` with this key."""
-    return str(GlobalID(type_name, str(key)))
+    return strawberry.ID(str(GlobalID(type_name, str(key))))
 
 
 def decode_key(value: str, type_name: str) -> str | None:

@@ -8,8 +8,8 @@ from decimal import Decimal, InvalidOperation
 import strawberry
 
 from viax.api.ids import decode_int, decode_key
-from viax.api.types.motion import Channel
 from viax.motion import decision as domain
+from viax.motion.snapshot import Channel
 
 DESCRIPTIONS = {
     "motion_id": "The motion to change.",

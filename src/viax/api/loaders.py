@@ -6,40 +6,31 @@ dispatch together never share a connection.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar, Generic, TypeVar
 
 from aiodataloader import DataLoader
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from viax.motion.snapshot import (
-    Account,
-    Agreement,
-    Approval,
-    Entitlement,
-    Fulfilment,
-    Invoice,
-    Line,
-    MotionSnapshot,
-    Order,
-    Partner,
-    Payment,
-    Product,
-    Quote,
-)
+from viax.motion.snapshot import Account, MotionSnapshot, Partner, Product
 from viax.store import queries
 from viax.store.queries import EventRecord
 
 T = TypeVar("T")
-Fetch = Callable[[AsyncConnection, list[int]], Awaitable[Mapping[int, Any]]]
 
 
 class StoreLoader(DataLoader[int, T], Generic[T]):
     """Loads values by integer key with one batched store read."""
 
-    fetch: ClassVar[Fetch]
     missing: ClassVar[Any] = None
+
+    @staticmethod
+    async def fetch(
+        connection: AsyncConnection, keys: Sequence[int], /
+    ) -> Mapping[int, Any]:
+        """The values of these keys that exist, in one batched store read."""
+        raise NotImplementedError
 
     def __init__(self, engine: AsyncEngine) -> None:
         super().__init__()
@@ -55,43 +46,10 @@ class MotionByIdLoader(StoreLoader[MotionSnapshot | None]):
     fetch = staticmethod(queries.fetch_motions)
 
 
-class LinesByMotionLoader(StoreLoader[tuple[Line, ...]]):
-    fetch = staticmethod(queries.fetch_lines)
-    missing = ()
+class SnapshotByMotionLoader(StoreLoader[MotionSnapshot | None]):
+    """The whole aggregate: every facet of a page of motions resolves at once."""
 
-
-class QuoteByMotionLoader(StoreLoader[Quote | None]):
-    fetch = staticmethod(queries.fetch_quotes)
-
-
-class ApprovalByMotionLoader(StoreLoader[Approval | None]):
-    fetch = staticmethod(queries.fetch_approvals)
-
-
-class AgreementByMotionLoader(StoreLoader[Agreement | None]):
-    fetch = staticmethod(queries.fetch_agreements)
-
-
-class OrderByMotionLoader(StoreLoader[Order | None]):
-    fetch = staticmethod(queries.fetch_orders)
-
-
-class FulfilmentsByMotionLoader(StoreLoader[tuple[Fulfilment, ...]]):
-    fetch = staticmethod(queries.fetch_fulfilments)
-    missing = ()
-
-
-class EntitlementsByMotionLoader(StoreLoader[tuple[Entitlement, ...]]):
-    fetch = staticmethod(queries.fetch_entitlements)
-    missing = ()
-
-
-class InvoiceByMotionLoader(StoreLoader[Invoice | None]):
-    fetch = staticmethod(queries.fetch_invoices)
-
-
-class PaymentByMotionLoader(StoreLoader[Payment | None]):
-    fetch = staticmethod(queries.fetch_payments)
+    fetch = staticmethod(queries.fetch_snapshots)
 
 
 class EventsByMotionLoader(StoreLoader[list[EventRecord]]):
@@ -121,15 +79,7 @@ class Loaders:
     """A fresh set for every request (and every subscription event)."""
 
     motion: MotionByIdLoader
-    lines: LinesByMotionLoader
-    quote: QuoteByMotionLoader
-    approval: ApprovalByMotionLoader
-    agreement: AgreementByMotionLoader
-    order: OrderByMotionLoader
-    fulfilments: FulfilmentsByMotionLoader
-    entitlements: EntitlementsByMotionLoader
-    invoice: InvoiceByMotionLoader
-    payment: PaymentByMotionLoader
+    snapshot: SnapshotByMotionLoader
     events: EventsByMotionLoader
     product: ProductByIdLoader
     account: AccountByIdLoader
@@ -140,15 +90,7 @@ class Loaders:
     def create(cls, engine: AsyncEngine) -> Loaders:
         return cls(
             motion=MotionByIdLoader(engine),
-            lines=LinesByMotionLoader(engine),
-            quote=QuoteByMotionLoader(engine),
-            approval=ApprovalByMotionLoader(engine),
-            agreement=AgreementByMotionLoader(engine),
-            order=OrderByMotionLoader(engine),
-            fulfilments=FulfilmentsByMotionLoader(engine),
-            entitlements=EntitlementsByMotionLoader(engine),
-            invoice=InvoiceByMotionLoader(engine),
-            payment=PaymentByMotionLoader(engine),
+            snapshot=SnapshotByMotionLoader(engine),
             events=EventsByMotionLoader(engine),
             product=ProductByIdLoader(engine),
             account=AccountByIdLoader(engine),

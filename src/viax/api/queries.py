@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from datetime import datetime
-from typing import TypeVar
+from typing import Protocol, TypeVar
 
 import strawberry
 from graphql import GraphQLError
@@ -15,21 +15,31 @@ from viax.api.context import Info
 from viax.api.ids import decode_int
 from viax.api.pagination import decode_cursor, encode_cursor, page_size
 from viax.api.types.catalog import Account, Partner, PrincipalType, Product
-from viax.api.types.motion import (
-    Channel,
-    Motion,
-    MotionEvent,
-    MotionKind,
-    MotionState,
-    load_motion,
-)
+from viax.api.types.motion import Motion, MotionEvent, load_motion
 from viax.motion.scope import is_internal
+from viax.motion.snapshot import Channel, MotionKind, MotionState
 from viax.store import queries as store
 
-T = TypeVar("T")
+
+class NodeType(Protocol):
+    """A node class whose batch resolver is a coroutine, as all of ours are."""
+
+    async def resolve_nodes(
+        self, *, info: Info, node_ids: Iterable[str], required: bool = False
+    ) -> Sequence[relay.Node | None]: ...
+
+
+class Keyed(Protocol):
+    """A listed store value, paginated by its integer id."""
+
+    @property
+    def id(self) -> int: ...
+
+
+T = TypeVar("T", bound=Keyed)
 N = TypeVar("N", bound=relay.Node)
 
-NODE_TYPES: dict[str, type[relay.Node]] = {
+NODE_TYPES: dict[str, NodeType] = {
     "Motion": Motion,
     "Product": Product,
     "Account": Account,
@@ -70,8 +80,8 @@ def _filter_id(value: str | None, type_name: str) -> int | None:
     return decode_int(value, type_name) or -1
 
 
-async def _resolve_nodes(info: Info, ids: list[str]) -> list[relay.Node | None]:
-    wanted: dict[type[relay.Node], list[tuple[int, str]]] = {}
+async def _resolve_nodes(info: Info, ids: Sequence[str]) -> list[relay.Node | None]:
+    wanted: dict[NodeType, list[tuple[int, str]]] = {}
     for index, value in enumerate(ids):
         try:
             gid = GlobalID.from_id(value)
@@ -117,7 +127,7 @@ def _connection(
     kind: str, items: list[T], has_next: bool, after: str | None, node: Callable[[T], N]
 ) -> relay.Connection[N]:
     edges = [
-        relay.Edge(cursor=encode_cursor(kind, item.id), node=node(item))  # type: ignore[attr-defined]
+        relay.Edge(cursor=encode_cursor(kind, item.id), node=node(item))
         for item in items
     ]
     page_info = relay.PageInfo(

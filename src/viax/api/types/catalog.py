@@ -16,7 +16,7 @@ from viax.motion.scope import is_internal
 
 MINOR_EXPONENT = -2
 
-ProductKind = strawberry.enum(domain.ProductKind, name="ProductKind")
+strawberry.enum(domain.ProductKind, name="ProductKind")
 
 
 @strawberry.type(description="An amount of money in one currency.")
@@ -39,7 +39,7 @@ class Product(relay.Node):
     sku: str = strawberry.field(description="Stock keeping unit, unique.")
     name: str = strawberry.field(description="Display name.")
     family: str = strawberry.field(description="Product family.")
-    kind: ProductKind = strawberry.field(  # type: ignore[valid-type]
+    kind: domain.ProductKind = strawberry.field(
         description="subscription (per unit per month) or one_time (per unit)."
     )
     active: bool = strawberry.field(description="Whether it can be quoted.")
@@ -49,7 +49,7 @@ class Product(relay.Node):
     prices: strawberry.Private[dict[str, int]]
 
     @classmethod
-    def of(cls, product: domain.Product) -> Product:
+    def of(cls, product: domain.Product) -> Self:
         return cls(
             key=product.id,
             sku=product.sku,
@@ -92,7 +92,7 @@ class Account(relay.Node):
     currency: str = strawberry.field(description="Currency the account buys in.")
 
     @classmethod
-    def of(cls, account: domain.Account) -> Account:
+    def of(cls, account: domain.Account) -> Self:
         return cls(
             key=account.id,
             name=account.name,
@@ -134,7 +134,7 @@ class Partner(relay.Node):
     tier: str = strawberry.field(description="silver, gold or platinum.")
 
     @classmethod
-    def of(cls, partner: domain.Partner) -> Partner:
+    def of(cls, partner: domain.Partner) -> Self:
         return cls(key=partner.id, name=partner.name, tier=partner.tier)
 
     @classmethod

@@ -29,10 +29,12 @@ from viax.motion.decision import Verdict
 from viax.motion.scope import can_see
 from viax.store.queries import EventRecord
 
-MotionKind = strawberry.enum(domain.MotionKind, name="MotionKind")
-MotionState = strawberry.enum(domain.MotionState, name="MotionState")
-Channel = strawberry.enum(domain.Channel, name="Channel")
-MotionAction = strawberry.enum(domain.Action, name="MotionAction")
+# Registered on the domain enums themselves, so that fields are annotated
+# with the domain types and mypy sees real classes.
+strawberry.enum(domain.MotionKind, name="MotionKind")
+strawberry.enum(domain.MotionState, name="MotionState")
+strawberry.enum(domain.Channel, name="Channel")
+strawberry.enum(domain.Action, name="MotionAction")
 
 
 @strawberry.type(description="The outcome of one guard for one action.")
@@ -54,7 +56,7 @@ class GuardVerdict:
 
 @strawberry.type(description="Whether the viewer may take an action now.")
 class ActionAvailability:
-    action: MotionAction = strawberry.field(description="The action.")
+    action: domain.Action = strawberry.field(description="The action.")
     allowed: bool = strawberry.field(description="True when no guard blocks it.")
     blocked_by: list[GuardVerdict] = strawberry.field(
         description="The guards that fail, with reasons."
@@ -77,11 +79,11 @@ class MotionLine:
 class MotionEvent(relay.Node):
     key: relay.NodeID[int]
     sequence: int = strawberry.field(description="Position in the event stream.")
-    action: MotionAction = strawberry.field(description="The action applied.")
-    from_state: MotionState | None = strawberry.field(
+    action: domain.Action = strawberry.field(description="The action applied.")
+    from_state: domain.MotionState | None = strawberry.field(
         description="State before; null for the start."
     )
-    to_state: MotionState = strawberry.field(description="State after.")
+    to_state: domain.MotionState = strawberry.field(description="State after.")
     version: int = strawberry.field(description="Motion version after the event.")
     actor: PrincipalType = strawberry.field(description="Who acted.")
     at: datetime = strawberry.field(description="When it was applied.")
@@ -121,12 +123,14 @@ class MotionEvent(relay.Node):
 class Motion(relay.Node):
     key: relay.NodeID[int]
     number: str = strawberry.field(description="Human reference, e.g. M-000042.")
-    kind: MotionKind = strawberry.field(description="What sort of motion it is.")
-    state: MotionState = strawberry.field(description="Where it stands.")
+    kind: domain.MotionKind = strawberry.field(description="What sort of motion it is.")
+    state: domain.MotionState = strawberry.field(description="Where it stands.")
     version: int = strawberry.field(description="Optimistic concurrency version.")
     model_name: str = strawberry.field(description="Motion model it runs under.")
     model_version: int = strawberry.field(description="Version of that model.")
-    channel: Channel = strawberry.field(description="DIRECT, PARTNER or COMMERCE.")
+    channel: domain.Channel = strawberry.field(
+        description="DIRECT, PARTNER or COMMERCE."
+    )
     currency: str = strawberry.field(description="Currency of every amount.")
     owner: PrincipalType = strawberry.field(description="Who started it.")
     created_at: datetime = strawberry.field(description="When it started.")
@@ -155,6 +159,11 @@ class Motion(relay.Node):
             complete=complete,
         )
 
+    async def _aggregate(self, info: Info) -> domain.MotionSnapshot:
+        if self.complete:
+            return self.core
+        return await info.context.full_snapshot(self.core)
+
     @strawberry.field(description="The customer account.")
     async def account(self, info: Info) -> Account:
         account = await info.context.loaders.account.load(self.core.account_id)
@@ -171,11 +180,7 @@ class Motion(relay.Node):
 
     @strawberry.field(description="Configured lines.")
     async def lines(self, info: Info) -> list[MotionLine]:
-        lines = (
-            self.core.lines
-            if self.complete
-            else await info.context.loaders.lines.load(self.key)
-        )
+        lines = (await self._aggregate(info)).lines
         return [
             MotionLine(
                 id=facet_id("MotionLine", self.key, line.position),
@@ -188,56 +193,32 @@ class Motion(relay.Node):
 
     @strawberry.field(description="The current quote; null until quoted.")
     async def quote(self, info: Info) -> Quote | None:
-        quote = (
-            self.core.quote
-            if self.complete
-            else await info.context.loaders.quote.load(self.key)
-        )
+        quote = (await self._aggregate(info)).quote
         return None if quote is None else Quote.of(quote)
 
     @strawberry.field(description="Approval of the quote, if the policy asks one.")
     async def approval(self, info: Info) -> Approval | None:
-        approval = (
-            self.core.approval
-            if self.complete
-            else await info.context.loaders.approval.load(self.key)
-        )
+        approval = (await self._aggregate(info)).approval
         return None if approval is None else Approval.of(approval)
 
     @strawberry.field(description="The agreement; null until signed.")
     async def agreement(self, info: Info) -> Agreement | None:
-        agreement = (
-            self.core.agreement
-            if self.complete
-            else await info.context.loaders.agreement.load(self.key)
-        )
+        agreement = (await self._aggregate(info)).agreement
         return None if agreement is None else Agreement.of(agreement)
 
     @strawberry.field(description="The order; null until placed.")
     async def order(self, info: Info) -> Order | None:
-        order = (
-            self.core.order
-            if self.complete
-            else await info.context.loaders.order.load(self.key)
-        )
+        order = (await self._aggregate(info)).order
         return None if order is None else Order.of(order, self.key, self.currency)
 
     @strawberry.field(description="Entitlements granted by fulfilment.")
     async def entitlements(self, info: Info) -> list[Entitlement]:
-        entitlements = (
-            self.core.entitlements
-            if self.complete
-            else await info.context.loaders.entitlements.load(self.key)
-        )
+        entitlements = (await self._aggregate(info)).entitlements
         return [Entitlement.of(e, self.key) for e in entitlements]
 
     @strawberry.field(description="The invoice; null until recorded.")
     async def invoice(self, info: Info) -> Invoice | None:
-        invoice = (
-            self.core.invoice
-            if self.complete
-            else await info.context.loaders.invoice.load(self.key)
-        )
+        invoice = (await self._aggregate(info)).invoice
         if invoice is None:
             return None
         return Invoice(
@@ -248,11 +229,7 @@ class Motion(relay.Node):
 
     @strawberry.field(description="The payment; null until recorded.")
     async def payment(self, info: Info) -> Payment | None:
-        payment = (
-            self.core.payment
-            if self.complete
-            else await info.context.loaders.payment.load(self.key)
-        )
+        payment = (await self._aggregate(info)).payment
         if payment is None:
             return None
         return Payment(
@@ -294,9 +271,7 @@ class Motion(relay.Node):
     @strawberry.field(description="Each action with whether the viewer may take it.")
     async def available_actions(self, info: Info) -> list[ActionAvailability]:
         context = info.context
-        snapshot = (
-            self.core if self.complete else await context.full_snapshot(self.core)
-        )
+        snapshot = await self._aggregate(info)
         facts = await context.decision_context(snapshot)
         model = context.models.get(snapshot.model_name, snapshot.model_version)
         return [
@@ -314,23 +289,26 @@ class Motion(relay.Node):
     ) -> list[Self | None]:
         keys = [int(k) if k.isdigit() else 0 for k in node_ids]
         found = await info.context.loaders.motion.load_many(keys)
-        return [visible(info, snapshot) for snapshot in found]  # type: ignore[misc]
+        return [cls.visible(info, snapshot) for snapshot in found]
 
     @classmethod
     async def resolve_reference(cls, id: strawberry.ID, info: Info) -> Self | None:
         key = decode_int(id, "Motion")
-        return None if key is None else await load_motion(info, key)  # type: ignore[return-value]
+        if key is None:
+            return None
+        return cls.visible(info, await info.context.loaders.motion.load(key))
 
-
-def visible(info: Info, snapshot: domain.MotionSnapshot | None) -> Motion | None:
-    """The motion as GraphQL, or None when the viewer may not see it."""
-    if snapshot is None:
-        return None
-    if not can_see(info.context.principal, snapshot.partner_id, snapshot.account_id):
-        return None
-    return Motion.of(snapshot)
+    @classmethod
+    def visible(cls, info: Info, snapshot: domain.MotionSnapshot | None) -> Self | None:
+        """The motion as GraphQL, or None when the viewer may not see it."""
+        if snapshot is None:
+            return None
+        principal = info.context.principal
+        if not can_see(principal, snapshot.partner_id, snapshot.account_id):
+            return None
+        return cls.of(snapshot)
 
 
 async def load_motion(info: Info, motion_id: int) -> Motion | None:
     """A motion by id through the loader, honouring the viewer's scope."""
-    return visible(info, await info.context.loaders.motion.load(motion_id))
+    return Motion.visible(info, await info.context.loaders.motion.load(motion_id))

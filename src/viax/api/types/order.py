@@ -13,13 +13,13 @@ from viax.api.types.catalog import Money, Product
 from viax.api.types.quote import load_product
 from viax.motion import snapshot as domain
 
-OrderStatus = strawberry.enum(domain.OrderStatus, name="OrderStatus")
-EntitlementStatus = strawberry.enum(domain.EntitlementStatus, name="EntitlementStatus")
+strawberry.enum(domain.OrderStatus, name="OrderStatus")
+strawberry.enum(domain.EntitlementStatus, name="EntitlementStatus")
 
 
 def facet_id(type_name: str, motion_id: int, position: int) -> strawberry.ID:
     """Facet rows are keyed by their motion and position."""
-    return strawberry.ID(encode_id(type_name, f"{motion_id}.{position}"))
+    return encode_id(type_name, f"{motion_id}.{position}")
 
 
 @strawberry.type(description="The signed agreement of a motion.")
@@ -64,7 +64,7 @@ class OrderLine:
 @strawberry.type(description="The order built from the accepted quote.")
 class Order:
     number: str = strawberry.field(description="Order reference.")
-    status: OrderStatus = strawberry.field(description="Fulfilment status.")
+    status: domain.OrderStatus = strawberry.field(description="Fulfilment status.")
     placed_at: datetime = strawberry.field(description="When it was placed.")
     total: Money = strawberry.field(description="Equals the accepted quote total.")
     price_hash: str = strawberry.field(description="Equals the quote's hash.")
@@ -100,7 +100,9 @@ class Entitlement:
     ends_on: date | None = strawberry.field(
         description="Last day of use; null for one-time products."
     )
-    status: EntitlementStatus = strawberry.field(description="ACTIVE or REVOKED.")
+    status: domain.EntitlementStatus = strawberry.field(
+        description="ACTIVE or REVOKED."
+    )
     product_id: strawberry.Private[int]
 
     @strawberry.field(description="The entitled product.")

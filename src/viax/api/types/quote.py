@@ -63,13 +63,13 @@ class QuoteLine:
         )
 
 
-QuoteStatus = strawberry.enum(domain.QuoteStatus, name="QuoteStatus")
+strawberry.enum(domain.QuoteStatus, name="QuoteStatus")
 
 
 @strawberry.type(description="A priced offer; its price hash binds the order.")
 class Quote:
     number: str = strawberry.field(description="Quote reference.")
-    status: QuoteStatus = strawberry.field(description="ACTIVE or ACCEPTED.")
+    status: domain.QuoteStatus = strawberry.field(description="ACTIVE or ACCEPTED.")
     issued_at: datetime = strawberry.field(description="When it was issued.")
     expires_at: datetime = strawberry.field(description="When it lapses.")
     term_months: int = strawberry.field(description="Subscription term.")
@@ -108,12 +108,12 @@ class ApprovalDecision:
     at: datetime = strawberry.field(description="When it was decided.")
 
 
-ApprovalStatus = strawberry.enum(domain.ApprovalStatus, name="ApprovalStatus")
+strawberry.enum(domain.ApprovalStatus, name="ApprovalStatus")
 
 
 @strawberry.type(description="The approval a quote needs, tier by tier.")
 class Approval:
-    status: ApprovalStatus = strawberry.field(description="Where it stands.")
+    status: domain.ApprovalStatus = strawberry.field(description="Where it stands.")
     current_tier: int | None = strawberry.field(
         description="Tier awaiting a decision (1-based); null once decided."
     )

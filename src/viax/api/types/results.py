@@ -7,7 +7,8 @@ from typing import Annotated
 import strawberry
 
 from viax.api.ids import encode_id
-from viax.api.types.motion import GuardVerdict, Motion, MotionEvent, MotionState
+from viax.api.types.motion import GuardVerdict, Motion, MotionEvent
+from viax.motion.snapshot import MotionState
 from viax.store import outcome
 
 
