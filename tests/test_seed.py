@@ -11,7 +11,7 @@ from viax.motion.model import default_registry
 from viax.motion.snapshot import Channel, MotionSnapshot, MotionState
 from viax.seed import ADMIN, seed
 from viax.store.database import create_engine
-from viax.store.queries import MotionFilter, fetch_snapshots, list_motions
+from viax.store.queries import MotionFilter, Window, fetch_snapshots, list_motions
 from viax.store.schema import migrate
 from viax.store.transitions import Store
 
@@ -21,7 +21,10 @@ NOW = datetime(2026, 6, 1, tzinfo=UTC)
 async def _motions(engine: AsyncEngine) -> list[MotionSnapshot]:
     async with engine.connect() as connection:
         page = await list_motions(
-            connection, filter=MotionFilter(), visible_to=ADMIN, first=100, after=None
+            connection,
+            filter=MotionFilter(),
+            visible_to=ADMIN,
+            window=Window(first=100),
         )
         found = await fetch_snapshots(connection, [m.id for m in page.items])
     return sorted(found.values(), key=lambda motion: motion.id)

@@ -190,8 +190,8 @@ async def _print_demo_tokens(settings: Settings) -> None:
     engine = create_engine(settings.database_url)
     try:
         async with engine.connect() as conn:
-            partners = await queries.list_partners(conn, first=1, after=None)
-            accounts = await queries.list_accounts(conn, first=1, after=None)
+            partners = await queries.list_partners(conn, queries.Window(first=1))
+            accounts = await queries.list_accounts(conn, queries.Window(first=1))
     finally:
         await engine.dispose()
     partner_id = partners.items[0].id if partners.items else None

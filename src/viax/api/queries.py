@@ -13,7 +13,7 @@ from strawberry.relay import GlobalID, GlobalIDValueError
 
 from viax.api.context import Info
 from viax.api.ids import decode_int
-from viax.api.pagination import decode_cursor, encode_cursor, page_size
+from viax.api.pagination import encode_cursor, page_window
 from viax.api.types.catalog import Account, Partner, PrincipalType, Product
 from viax.api.types.motion import Motion, MotionEvent, load_motion
 from viax.motion.scope import is_internal
@@ -108,31 +108,24 @@ def _require_internal(info: Info) -> None:
         )
 
 
-async def _page(
+async def _connection(
     info: Info,
     lister: Callable[..., Awaitable[store.Page[T]]],
     kind: str,
-    first: int | None,
-    after: str | None,
+    node: Callable[[T], N],
+    pages: tuple[int | None, str | None, int | None, str | None],
     **criteria: object,
-) -> tuple[list[T], bool]:
-    size = page_size(first)
-    cursor = None if after is None else decode_cursor(after, kind)
-    async with info.context.store.engine.connect() as conn:
-        page = await lister(conn, first=size, after=cursor, **criteria)
-    return list(page.items), page.has_next
-
-
-def _connection(
-    kind: str, items: list[T], has_next: bool, after: str | None, node: Callable[[T], N]
 ) -> relay.Connection[N]:
+    window = page_window(kind, *pages)
+    async with info.context.store.engine.connect() as conn:
+        page = await lister(conn, window=window, **criteria)
     edges = [
         relay.Edge(cursor=encode_cursor(kind, item.id), node=node(item))
-        for item in items
+        for item in page.items
     ]
     page_info = relay.PageInfo(
-        has_next_page=has_next,
-        has_previous_page=after is not None,
+        has_next_page=page.has_next,
+        has_previous_page=page.has_previous,
         start_cursor=edges[0].cursor if edges else None,
         end_cursor=edges[-1].cursor if edges else None,
     )
@@ -165,41 +158,62 @@ class Query:
         filter: MotionFilter | None = None,
         first: int | None = None,
         after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
     ) -> relay.Connection[Motion]:
-        criteria = (filter or MotionFilter()).to_store()
-        items, more = await _page(
+        return await _connection(
             info,
             store.list_motions,
             "motion",
-            first,
-            after,
-            filter=criteria,
+            Motion.of,
+            (first, after, last, before),
+            filter=(filter or MotionFilter()).to_store(),
             visible_to=info.context.principal,
         )
-        return _connection("motion", items, more, after, Motion.of)
 
     @strawberry.field(description="The catalog, by id.")
     async def products(
-        self, info: Info, first: int | None = None, after: str | None = None
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
     ) -> relay.Connection[Product]:
-        items, more = await _page(info, store.list_products, "product", first, after)
-        return _connection("product", items, more, after, Product.of)
+        pages = (first, after, last, before)
+        return await _connection(
+            info, store.list_products, "product", Product.of, pages
+        )
 
     @strawberry.field(description="Customer accounts (internal roles only).")
     async def accounts(
-        self, info: Info, first: int | None = None, after: str | None = None
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
     ) -> relay.Connection[Account]:
         _require_internal(info)
-        items, more = await _page(info, store.list_accounts, "account", first, after)
-        return _connection("account", items, more, after, Account.of)
+        pages = (first, after, last, before)
+        return await _connection(
+            info, store.list_accounts, "account", Account.of, pages
+        )
 
     @strawberry.field(description="Partners (internal roles only).")
     async def partners(
-        self, info: Info, first: int | None = None, after: str | None = None
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
     ) -> relay.Connection[Partner]:
         _require_internal(info)
-        items, more = await _page(info, store.list_partners, "partner", first, after)
-        return _connection("partner", items, more, after, Partner.of)
+        pages = (first, after, last, before)
+        return await _connection(
+            info, store.list_partners, "partner", Partner.of, pages
+        )
 
     @strawberry.field(description="Who you are, as the token says.")
     def viewer(self, info: Info) -> PrincipalType:

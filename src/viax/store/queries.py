@@ -33,7 +33,7 @@ from viax.store.facets import (
 )
 from viax.store.motions import MotionFilter, fetch_lines, fetch_motions, list_motions
 from viax.store.quotes import fetch_approvals, fetch_quotes
-from viax.store.selection import MAX_PAGE, Page
+from viax.store.selection import MAX_PAGE, Page, Window
 from viax.store.snapshots import fetch_snapshots
 
 __all__ = [
@@ -41,6 +41,7 @@ __all__ = [
     "EventRecord",
     "MotionFilter",
     "Page",
+    "Window",
     "entitled_skus",
     "fetch_accounts",
     "fetch_agreements",
