@@ -45,6 +45,19 @@ async def test_forty_motions_reach_every_state_both_channels_and_both_tiers(
     assert len({m.owner.subject for m in motions}) > 1
 
 
+async def test_open_demo_quotes_are_still_valid_when_seeded(store: Store) -> None:
+    await seed(store, motions=40, now=NOW)
+
+    open_quotes = [
+        m.quote
+        for m in await _motions(store.engine)
+        if m.state in {MotionState.PENDING_APPROVAL, MotionState.QUOTED}
+    ]
+
+    assert open_quotes
+    assert all(q is not None and q.expires_at > NOW for q in open_quotes)
+
+
 async def test_seeding_a_seeded_database_does_nothing_and_says_so(
     store: Store,
 ) -> None:
