@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 import uuid
@@ -26,6 +27,7 @@ from viax.api.auth import AuthenticationError, authenticate
 from viax.api.context import RequestContext
 from viax.api.schema import build_schema
 from viax.errors import StoreError
+from viax.expiry import run_expiry
 from viax.motion.model import ModelRegistry, default_registry
 from viax.motion.snapshot import Principal
 from viax.settings import Settings
@@ -181,7 +183,14 @@ def create_app(
         try:
             await ensure_migrated(engine)
             runtime.store = Store(engine, runtime.models)
-            yield
+            interval = settings.expiry_interval_seconds
+            sweeper = asyncio.create_task(run_expiry(runtime.store, clock, interval))
+            try:
+                yield
+            finally:
+                sweeper.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await sweeper
         finally:
             runtime.store = None
             await engine.dispose()

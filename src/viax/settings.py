@@ -36,6 +36,7 @@ class Settings(BaseSettings):
     port: int = Field(default=8000, ge=1, le=65535)
     log_format: LogFormat = LogFormat.TEXT
     log_level: str = "INFO"
+    expiry_interval_seconds: float = Field(default=60, gt=0)
 
     @field_validator("database_url")
     @classmethod

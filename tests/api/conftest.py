@@ -109,7 +109,10 @@ async def seeded_url(store: Store, store_url: str) -> str:
 
 def serving(url: str) -> Iterator[LiveServer]:
     settings = Settings(
-        database_url=url, jwt_secret="a-test-secret-of-32-bytes-or-more"
+        database_url=url,
+        jwt_secret="a-test-secret-of-32-bytes-or-more",
+        # The demo data is dated in the past: no sweep may change it mid-test.
+        expiry_interval_seconds=3600,
     )
     server = LiveServer(settings)
     server.start()
