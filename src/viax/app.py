@@ -18,12 +18,12 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 from starlette.websockets import WebSocket
-from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLHTTPResponse
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 
 from viax.api.auth import AuthenticationError, authenticate
 from viax.api.context import RequestContext
+from viax.api.media import SpecView
 from viax.api.schema import build_schema
 from viax.errors import StoreError
 from viax.motion.model import ModelRegistry, default_registry
@@ -60,7 +60,7 @@ class Runtime:
         return self.store.engine
 
 
-class GatewayView(GraphQL[RequestContext, None]):
+class GatewayView(SpecView):
     """The GraphQL endpoint; the principal was set by `BearerAuth`."""
 
     def __init__(self, runtime: Runtime) -> None:
