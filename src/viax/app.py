@@ -24,6 +24,7 @@ from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from viax.api.auth import AuthenticationError, authenticate
 from viax.api.context import RequestContext
 from viax.api.media import SpecView
+from viax.api.persisted import persisted_queries
 from viax.api.schema import build_schema
 from viax.errors import StoreError
 from viax.motion.model import ModelRegistry, default_registry
@@ -191,7 +192,11 @@ def create_app(
         routes=[
             Route("/healthz", healthz),
             Route("/readyz", readyz),
-            Route("/graphql", BearerAuth(view, runtime), methods=["GET", "POST"]),
+            Route(
+                "/graphql",
+                BearerAuth(persisted_queries(view, settings), runtime),
+                methods=["GET", "POST"],
+            ),
         ],
         lifespan=lifespan,
     )
