@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import httpx
 import orjson
 import pytest
+from pydantic import ValidationError
 
 from tests.api.conftest import OPERATIONS, LiveServer
 from viax.api.persisted import DocumentCache, document_hash, trusted_documents
@@ -125,3 +127,12 @@ def test_every_operations_file_is_a_trusted_document() -> None:
     assert len(documents) == len(list(OPERATIONS.glob("*.graphql")))
     for key, text in documents.items():
         assert document_hash(text) == key
+
+
+def test_trusted_documents_must_name_a_directory_of_operations(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "notes.txt").write_text("not an operation")
+
+    with pytest.raises(ValidationError, match=r"no \*\.graphql file"):
+        Settings(trusted_documents=tmp_path)
