@@ -19,12 +19,13 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 from starlette.websockets import WebSocket
-from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLHTTPResponse
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 
 from viax.api.auth import AuthenticationError, authenticate
 from viax.api.context import RequestContext
+from viax.api.media import SpecView
+from viax.api.persisted import persisted_queries
 from viax.api.schema import build_schema
 from viax.errors import StoreError
 from viax.expiry import run_expiry
@@ -62,7 +63,7 @@ class Runtime:
         return self.store.engine
 
 
-class GatewayView(GraphQL[RequestContext, None]):
+class GatewayView(SpecView):
     """The GraphQL endpoint; the principal was set by `BearerAuth`."""
 
     def __init__(self, runtime: Runtime) -> None:
@@ -200,7 +201,11 @@ def create_app(
         routes=[
             Route("/healthz", healthz),
             Route("/readyz", readyz),
-            Route("/graphql", BearerAuth(view, runtime), methods=["GET", "POST"]),
+            Route(
+                "/graphql",
+                BearerAuth(persisted_queries(view, settings), runtime),
+                methods=["GET", "POST"],
+            ),
         ],
         lifespan=lifespan,
     )

@@ -9,6 +9,7 @@ from collections.abc import Iterator
 import strawberry
 from strawberry.extensions import ParserCache, SchemaExtension, ValidationCache
 
+from viax.api.entities import EntitySchema
 from viax.api.errors import ErrorPolicy
 from viax.api.mutations import Mutation
 from viax.api.queries import Query
@@ -38,7 +39,7 @@ class AccessLog(SchemaExtension):
 
 def build_schema() -> strawberry.federation.Schema:
     """Assemble the schema; cheap enough to call once per process."""
-    return strawberry.federation.Schema(
+    return EntitySchema(
         query=Query,
         mutation=Mutation,
         types=[Motion, MotionEvent, Product, Account, Partner],
