@@ -16,7 +16,7 @@ from gql.transport.httpx import HTTPXAsyncTransport
 from sqlalchemy import event
 
 from viax.api.auth import mint_token
-from viax.app import create_app
+from viax.app import Clock, create_app, system_clock
 from viax.seed import seed
 from viax.settings import Settings
 from viax.store.transitions import Store
@@ -45,9 +45,9 @@ class StatementCounter:
 class LiveServer:
     """Uvicorn serving the gateway in a thread with its own event loop."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, clock: Clock = system_clock) -> None:
         self.settings = settings
-        self.app = create_app(settings)
+        self.app = create_app(settings, clock=clock)
         config = uvicorn.Config(
             self.app, host="127.0.0.1", port=0, log_level="warning", lifespan="on"
         )
@@ -107,11 +107,11 @@ async def seeded_url(store: Store, store_url: str) -> str:
     return store_url
 
 
-def serving(url: str) -> Iterator[LiveServer]:
+def serving(url: str, clock: Clock = system_clock) -> Iterator[LiveServer]:
     settings = Settings(
         database_url=url, jwt_secret="a-test-secret-of-32-bytes-or-more"
     )
-    server = LiveServer(settings)
+    server = LiveServer(settings, clock)
     server.start()
     yield server
     server.stop()
