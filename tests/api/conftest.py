@@ -84,6 +84,23 @@ class LiveServer:
         )
 
 
+@dataclass
+class SetClock:
+    """A gateway clock the test moves between steps."""
+
+    now: datetime
+
+    @classmethod
+    def on(cls, year: int, month: int, day: int) -> SetClock:
+        return cls(datetime(year, month, day, 9, 0, tzinfo=UTC))
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def set(self, year: int, month: int, day: int) -> None:
+        self.now = datetime(year, month, day, 9, 0, tzinfo=UTC)
+
+
 class Session:
     """A gql session acting as one principal."""
 

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -12,6 +10,7 @@ import pytest
 from tests.api.conftest import (
     LiveServer,
     Session,
+    SetClock,
     applied,
     operations,
     serving,
@@ -25,22 +24,9 @@ CRM_PRO = encode_id("Product", 1)  # subscription, 49.00 EUR a month
 ONBOARD = encode_id("Product", 5)  # one-time, 2,500.00 EUR
 
 
-@dataclass
-class SetClock:
-    """The gateway's clock, moved by the test between steps."""
-
-    now: datetime
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def set(self, year: int, month: int, day: int) -> None:
-        self.now = datetime(year, month, day, 9, 0, tzinfo=UTC)
-
-
 @pytest.fixture
 def clock() -> SetClock:
-    return SetClock(datetime(2027, 1, 2, 9, 0, tzinfo=UTC))
+    return SetClock.on(2027, 1, 2)
 
 
 @pytest.fixture

@@ -28,6 +28,7 @@ from viax.motion import snapshot as domain
 from viax.motion.decision import Verdict
 from viax.motion.scope import can_see
 from viax.store.queries import EventRecord
+from viax.store.rebuild import motion_as_of
 
 # Registered on the domain enums themselves, so that fields are annotated
 # with the domain types and mypy sees real classes.
@@ -272,7 +273,10 @@ class Motion(relay.Node):
     ) -> relay.Connection[MotionEvent]:
         events = await info.context.loaders.events.load(self.key)
         start = 0 if after is None else decode_cursor(after, "event")
-        chosen = [e for e in events if e.sequence > start]
+        # A motion rebuilt as of an instant has only the history up to it.
+        chosen = [
+            e for e in events if e.sequence > start and e.version <= self.core.version
+        ]
         size = page_size(first)
         edges = [
             relay.Edge(
@@ -304,6 +308,12 @@ class Motion(relay.Node):
             )
             for a in engine.availability(model, facts, context.principal)
         ]
+
+    async def as_of(self, info: Info, instant: datetime) -> Motion | None:
+        """This motion as its events had made it by `instant`."""
+        events = await info.context.loaders.events.load(self.key)
+        rebuilt = motion_as_of(self.core, events, instant)
+        return None if rebuilt is None else Motion.of(rebuilt, complete=True)
 
     @classmethod
     async def resolve_nodes(  # type: ignore[override]
