@@ -239,3 +239,70 @@ async def test_a_customer_cannot_renew_another_accounts_motion(
         result = await renew(stranger, parent, "0")
 
     assert result["__typename"] == "MotionNotFound"
+
+
+async def test_waterfall_diff_explains_the_renewal_price_against_its_parent(
+    connect: Any, sales: Session, clock: SetClock
+) -> None:
+    parent = await first_deal(connect, sales)
+    clock.set(2027, 11, 1)
+    renewal = await step(
+        sales, "IssueQuote", (await renew(sales, parent, "5"))["motion"]
+    )
+
+    data = await sales.run(
+        MOTIONS, "WaterfallDiff", id=renewal["id"], against=parent["id"]
+    )
+
+    crm, onboard = data["motion"]["quote"]["waterfallDiff"]
+    assert (crm["product"]["sku"], crm["quantity"], crm["againstQuantity"]) == (
+        "CRM-PRO",
+        20,
+        20,
+    )
+    assert (crm["unitNet"], crm["againstUnitNet"]) == (
+        {"amount": "586.53"},
+        {"amount": "558.60"},
+    )
+    assert crm["change"] == {"amount": "558.60"}
+    assert [
+        (s["step"], _amount(s["amount"]), _amount(s["against"])) for s in crm["steps"]
+    ] == [
+        ("LIST", "11172.00", "11760.00"),
+        ("VOLUME", None, "-588.00"),
+        ("DISCOUNT", None, "0.00"),
+        ("UPLIFT", "558.60", None),
+        ("NET", "11730.60", "11172.00"),
+    ]
+    # the one-time onboarding is not renewed
+    assert (onboard["quantity"], onboard["againstQuantity"]) == (0, 1)
+    assert onboard["change"] == {"amount": "-2500.00"}
+
+
+async def test_waterfall_diff_against_a_hidden_motion_is_null(
+    connect: Any, sales: Session, clock: SetClock
+) -> None:
+    parent = await first_deal(connect, sales)
+    clock.set(2027, 11, 1)
+    renewal = await step(
+        sales, "IssueQuote", (await renew(sales, parent, "0"))["motion"]
+    )
+    other = await applied(
+        sales,
+        "StartMotion",
+        accountId=encode_id("Account", 1),
+        channel="DIRECT",
+        lines=[{"productId": CRM_PRO, "quantity": 1}],
+    )
+    other = await step(sales, "IssueQuote", other)
+
+    async with connect("customer", "buyer@umbrella", account_id=5) as customer:
+        data = await customer.run(
+            MOTIONS, "WaterfallDiff", id=renewal["id"], against=other["id"]
+        )
+
+    assert data["motion"]["quote"]["waterfallDiff"] is None
+
+
+def _amount(money: dict[str, str] | None) -> str | None:
+    return None if money is None else money["amount"]

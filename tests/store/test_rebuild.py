@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -21,16 +21,23 @@ from viax.motion.decision import (
     NoInput,
     PaymentInput,
     SignAgreementInput,
+    StartInput,
     TransitionInput,
 )
-from viax.motion.snapshot import Action, MotionSnapshot, MotionState, Principal
+from viax.motion.snapshot import (
+    Action,
+    MotionKind,
+    MotionSnapshot,
+    MotionState,
+    Principal,
+)
 from viax.seed import DEAL_DESK, FINANCE, FULFILMENT, SALES
 from viax.store.outcome import Applied
 from viax.store.queries import fetch_events, fetch_snapshots
 from viax.store.rebuild import motion_as_of
 from viax.store.transitions import Store
 
-from .journeys import CLOCK, request, start_input
+from .journeys import CLOCK, fulfilled, request, start_input
 from .records import catalog_loaded
 
 ERP = Principal("erp@test", frozenset({"erp"}))
@@ -179,3 +186,50 @@ def test_random_runs_reach_every_stage_of_a_motion() -> None:
     if not reached:
         pytest.skip("the property test did not run in this session")
     assert {MotionState.CLOSED, MotionState.CANCELLED, MotionState.QUOTED} <= reached
+
+
+async def test_a_renewal_and_its_parent_rebuild_from_their_events(
+    ready: Store,
+) -> None:
+    # given a first deal whose agreement runs to 31 March 2027, renewed at 3 %
+    parent = await fulfilled(ready)
+    now = datetime(2027, 2, 1, 9, 0, tzinfo=UTC)
+    renewal_start = StartInput(
+        parent.account_id,
+        parent.channel,
+        kind=MotionKind.RENEWAL,
+        parent_motion_id=parent.id,
+        uplift_percent=Decimal(3),
+    )
+    steps: list[tuple[Action, TransitionInput, Principal]] = [
+        (Action.START, renewal_start, SALES),
+        (Action.ISSUE_QUOTE, IssueQuoteInput(), SALES),
+        (Action.ACCEPT_QUOTE, NoInput(), SALES),
+        (Action.SIGN_AGREEMENT, SignAgreementInput(date(2027, 4, 1), "Pat"), SALES),
+        (Action.PLACE_ORDER, NoInput(), SALES),
+    ]
+    motion = None
+    for action, given_input, actor in steps:
+        done = await ready.transition(request(motion, action, given_input, actor), now)
+        assert isinstance(done, Applied), done
+        motion = done.motion
+    assert motion is not None and motion.order is not None
+    fulfil = FulfilInput(
+        tuple(FulfilmentLineInput(o.position, o.quantity) for o in motion.order.lines)
+    )
+    done = await ready.transition(
+        request(motion, Action.FULFIL, fulfil, FULFILMENT), now
+    )
+    assert isinstance(done, Applied), done
+
+    # then both motions rebuild from their events to what is stored
+    ids = [parent.id, done.motion.id]
+    async with ready.engine.connect() as connection:
+        stored = await fetch_snapshots(connection, ids)
+        events = await fetch_events(connection, ids)
+    for motion_id in ids:
+        assert (
+            motion_as_of(stored[motion_id], events[motion_id], now) == stored[motion_id]
+        )
+    assert stored[done.motion.id].parent_id == parent.id
+    assert stored[done.motion.id].state is MotionState.FULFILLED
