@@ -306,3 +306,20 @@ async def test_waterfall_diff_against_a_hidden_motion_is_null(
 
 def _amount(money: dict[str, str] | None) -> str | None:
     return None if money is None else money["amount"]
+
+
+async def test_an_agreement_is_renewed_once_unless_the_renewal_is_cancelled(
+    connect: Any, sales: Session, clock: SetClock
+) -> None:
+    parent = await first_deal(connect, sales)
+    clock.set(2027, 11, 1)
+    first = (await renew(sales, parent, "0"))["motion"]
+
+    again = await renew(sales, parent, "0")
+    await step(sales, "CancelMotion", first, reason="priced wrong")
+    after_cancel = await renew(sales, parent, "1")
+
+    assert again["__typename"] == "TransitionRejected"
+    assert again["code"] == "NOT_RENEWABLE"
+    assert first["number"] in again["message"]
+    assert after_cancel["__typename"] == "TransitionApplied"

@@ -175,6 +175,7 @@ class DecisionContext:
     entitled_skus: frozenset[str] = frozenset()
     invoice_number_taken: bool = False
     parent: MotionSnapshot | None = None  # the motion a change motion changes
+    siblings: tuple[MotionSnapshot, ...] = ()  # the parent's change motions
 
 
 # --- verdicts -----------------------------------------------------------

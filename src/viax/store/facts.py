@@ -23,6 +23,7 @@ from viax.store.catalog import (
     fetch_partners,
     fetch_products,
 )
+from viax.store.motions import fetch_children
 from viax.store.snapshots import fetch_snapshots
 from viax.store.tables import invoices
 
@@ -143,4 +144,14 @@ async def decision_context(
         entitled_skus=skus,
         invoice_number_taken=await _invoice_number_taken(connection, request),
         parent=parent,
+        siblings=await _siblings(connection, parent),
     )
+
+
+async def _siblings(
+    connection: AsyncConnection, parent: MotionSnapshot | None
+) -> tuple[MotionSnapshot, ...]:
+    if parent is None:
+        return ()
+    children = await fetch_children(connection, [parent.id])
+    return tuple(children.get(parent.id, ()))

@@ -14,7 +14,7 @@ from viax.motion.guards.call import (
     missing_input,
 )
 from viax.motion.renewal import renewable_quantities, window_opens
-from viax.motion.snapshot import MotionSnapshot, MotionState
+from viax.motion.snapshot import MotionKind, MotionSnapshot, MotionState
 
 # A motion holds what it bought only once something was fulfilled.
 _HOLDING = frozenset(
@@ -25,6 +25,10 @@ _HOLDING = frozenset(
         MotionState.CLOSED,
     }
 )
+
+
+# A renewal that ended in one of these leaves the agreement free to renew.
+_WITHDRAWN = frozenset({MotionState.CANCELLED, MotionState.EXPIRED})
 
 
 @guard(
@@ -52,6 +56,19 @@ def renewal_parent(call: GuardCall) -> Iterator[Problem]:
         asked.partner_id,
     ):
         yield "a renewal is for the parent's account, channel and partner"
+
+
+@guard(
+    "renewal_not_running",
+    GuardCode.NOT_RENEWABLE,
+    "no other renewal of the agreement is under way or done",
+)
+def renewal_not_running(call: GuardCall) -> Iterator[Problem]:
+    current = None if call.snapshot is None else call.snapshot.id
+    for sibling in call.context.siblings:
+        live = sibling.state not in _WITHDRAWN and sibling.id != current
+        if sibling.kind is MotionKind.RENEWAL and live:
+            yield f"motion {sibling.number} already renews this agreement"
 
 
 @guard(
