@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from datetime import datetime
-from typing import Protocol, TypeVar
+from typing import Annotated, Protocol, TypeVar
 
 import strawberry
 from graphql import GraphQLError
@@ -15,6 +15,7 @@ from viax.api.context import Info
 from viax.api.ids import decode_int
 from viax.api.pagination import encode_cursor, page_window
 from viax.api.types.catalog import Account, Partner, PrincipalType, Product
+from viax.api.types.model import MotionModelType, find_model
 from viax.api.types.motion import Motion, MotionEvent, load_motion
 from viax.motion.scope import is_internal
 from viax.motion.snapshot import Channel, MotionKind, MotionState
@@ -147,9 +148,37 @@ class Query:
         return await _resolve_nodes(info, ids)
 
     @strawberry.field(description="A motion by id; null if it is not visible.")
-    async def motion(self, info: Info, id: strawberry.ID) -> Motion | None:
+    async def motion(
+        self,
+        info: Info,
+        id: strawberry.ID,
+        as_of: Annotated[
+            datetime | None,
+            strawberry.argument(
+                description="Rebuild it from its events as it was at this instant; "
+                "null before it started."
+            ),
+        ] = None,
+    ) -> Motion | None:
         key = decode_int(id, "Motion")
-        return None if key is None else await load_motion(info, key)
+        found = None if key is None else await load_motion(info, key)
+        if found is None or as_of is None:
+            return found
+        if as_of.tzinfo is None:
+            raise GraphQLError(
+                "asOf needs a time zone", extensions={"code": "INVALID_INPUT"}
+            )
+        return await found.as_of(info, as_of)
+
+    @strawberry.field(
+        description="A motion model by kind, at a version or its latest; "
+        "null when none is loaded."
+    )
+    def motion_model(
+        self, info: Info, kind: MotionKind, version: int | None = None
+    ) -> MotionModelType | None:
+        found = find_model(info.context.models, kind, version)
+        return None if found is None else MotionModelType.of(found)
 
     @strawberry.field(description="Motions visible to you, newest first.")
     async def motions(

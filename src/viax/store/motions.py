@@ -71,6 +71,23 @@ async def fetch_motions(
     return {row.id: motion_from_row(row) for row in result}
 
 
+async def fetch_children(
+    connection: AsyncConnection, parent_ids: Sequence[int]
+) -> dict[int, list[MotionSnapshot]]:
+    """The motions that change each parent, oldest first, facets left empty."""
+    if not parent_ids:
+        return {}
+    result = await connection.execute(
+        select(motions)
+        .where(among(connection, motions.c.parent_id, parent_ids))
+        .order_by(motions.c.id)
+    )
+    children: dict[int, list[MotionSnapshot]] = defaultdict(list)
+    for row in result:
+        children[row.parent_id].append(motion_from_row(row))
+    return dict(children)
+
+
 async def fetch_lines(
     connection: AsyncConnection, ids: Sequence[int]
 ) -> dict[int, tuple[Line, ...]]:

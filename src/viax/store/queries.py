@@ -31,7 +31,13 @@ from viax.store.facets import (
     fetch_orders,
     fetch_payments,
 )
-from viax.store.motions import MotionFilter, fetch_lines, fetch_motions, list_motions
+from viax.store.motions import (
+    MotionFilter,
+    fetch_children,
+    fetch_lines,
+    fetch_motions,
+    list_motions,
+)
 from viax.store.quotes import fetch_approvals, fetch_quotes
 from viax.store.selection import MAX_PAGE, Page, Window
 from viax.store.snapshots import fetch_snapshots
@@ -46,6 +52,7 @@ __all__ = [
     "fetch_accounts",
     "fetch_agreements",
     "fetch_approvals",
+    "fetch_children",
     "fetch_entitled_skus",
     "fetch_entitlements",
     "fetch_events",
