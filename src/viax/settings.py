@@ -36,6 +36,9 @@ class Settings(BaseSettings):
     port: int = Field(default=8000, ge=1, le=65535)
     log_format: LogFormat = LogFormat.TEXT
     log_level: str = "INFO"
+    ws_init_timeout_seconds: float = Field(default=10.0, gt=0)
+    ws_max_subscriptions: int = Field(default=20, ge=1)
+    events_poll_seconds: float = Field(default=1.0, gt=0)
 
     @field_validator("database_url")
     @classmethod

@@ -12,6 +12,7 @@ from strawberry.extensions import ParserCache, SchemaExtension, ValidationCache
 from viax.api.errors import ErrorPolicy
 from viax.api.mutations import Mutation
 from viax.api.queries import Query
+from viax.api.subscriptions import Subscription
 from viax.api.types.catalog import Account, Partner, Product
 from viax.api.types.motion import Motion, MotionEvent
 
@@ -41,6 +42,7 @@ def build_schema() -> strawberry.federation.Schema:
     return strawberry.federation.Schema(
         query=Query,
         mutation=Mutation,
+        subscription=Subscription,
         types=[Motion, MotionEvent, Product, Account, Partner],
         extensions=[
             AccessLog,
