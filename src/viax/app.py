@@ -32,6 +32,7 @@ from viax.api.schema import build_schema
 from viax.errors import StoreError
 from viax.events.feed import EventFeed
 from viax.events.wakeups import Wakeups, wakeups_for
+from viax.events.webhooks import WebhookWorker
 from viax.motion.model import ModelRegistry, default_registry
 from viax.motion.snapshot import Principal
 from viax.settings import Settings
@@ -259,14 +260,24 @@ async def _events(runtime: Runtime) -> AsyncIterator[None]:
     engine = create_engine(runtime.settings.database_url)
     feed = EventFeed(engine)
     wakeups = wakeups_for(engine, feed, runtime.settings.events_poll_seconds)
+    worker = WebhookWorker(
+        engine,
+        runtime.clock,
+        max_attempts=runtime.settings.webhook_max_attempts,
+        backoff_seconds=runtime.settings.webhook_backoff_seconds,
+        poll_seconds=runtime.settings.events_poll_seconds,
+    )
     try:
         await feed.start()
         await wakeups.start()
         runtime.store.on_commit.append(wakeups.committed)
         runtime.feed, runtime.wakeups = feed, wakeups
+        await worker.start()
+        runtime.store.on_commit.append(worker.wake)
         yield
     finally:
         runtime.feed = runtime.wakeups = None
+        await worker.stop()
         await wakeups.stop()
         await feed.stop()
         await engine.dispose()

@@ -39,6 +39,8 @@ class Settings(BaseSettings):
     ws_init_timeout_seconds: float = Field(default=10.0, gt=0)
     ws_max_subscriptions: int = Field(default=20, ge=1)
     events_poll_seconds: float = Field(default=1.0, gt=0)
+    webhook_max_attempts: int = Field(default=8, ge=1)
+    webhook_backoff_seconds: float = Field(default=2.0, ge=0)
 
     @field_validator("database_url")
     @classmethod
