@@ -34,6 +34,7 @@ from viax.motion.snapshot import Action, Channel, Principal
 from viax.seed import seed
 from viax.settings import Settings
 from viax.store.database import create_engine
+from viax.store.events import last_sequence
 from viax.store.outcome import Applied
 from viax.store.schema import migrate
 from viax.store.transitions import Store
@@ -41,7 +42,8 @@ from viax.store.transitions import Store
 SECRET = "a-benchmark-secret-of-32-bytes-or-more"
 SALES = Principal("bench@sales", frozenset({"sales"}))
 WATCH = (
-    "subscription($id: ID!) { motionChanged(id: $id) "
+    "subscription($id: ID!, $after: Int) { motionChanged(id: $id, "
+    "afterSequence: $after) "
     "{ sequence at motion { version } } }"
 )
 CONFIGURE = (
@@ -97,8 +99,8 @@ async def ready(base: str) -> None:
 class Subscriber:
     """One WebSocket with one motionChanged subscription."""
 
-    def __init__(self, url: str, token: str, motion: str) -> None:
-        self.url, self.token, self.motion = url, token, motion
+    def __init__(self, url: str, token: str, motion: str, after: int) -> None:
+        self.url, self.token, self.motion, self.after = url, token, motion, after
         self.latencies: list[float] = []
         self.socket: Any = None
 
@@ -109,7 +111,8 @@ class Subscriber:
         init = {"Authorization": f"Bearer {self.token}"}
         await self.socket.send(json.dumps({"type": "connection_init", "payload": init}))
         assert json.loads(await self.socket.recv())["type"] == "connection_ack"
-        payload = {"query": WATCH, "variables": {"id": self.motion}}
+        variables = {"id": self.motion, "after": self.after}
+        payload = {"query": WATCH, "variables": variables}
         await self.socket.send(
             json.dumps({"type": "subscribe", "id": "1", "payload": payload})
         )
@@ -134,15 +137,26 @@ async def configure(client: httpx.AsyncClient, motion: str, version: int) -> Non
     assert result == "TransitionApplied", response.text
 
 
+async def newest(url: str) -> int:
+    engine = create_engine(url)
+    async with engine.connect() as connection:
+        sequence = await last_sequence(connection)
+    await engine.dispose()
+    return sequence
+
+
 async def scenario(
-    base: str, token: str, watched: list[str], driven: list[str], events: int
+    url: str, base: str, token: str, watched: list[str], driven: list[str], events: int
 ) -> dict[str, float]:
     """Subscribe to `watched`, then transition each `driven` motion `events` times."""
     ws = base.replace("http://", "ws://") + "/graphql"
-    subscribers = [Subscriber(ws, token, motion) for motion in watched]
+    # From the newest event on: a subscription still registering when the
+    # first transition commits misses nothing.
+    after = await newest(url)
+    subscribers = [Subscriber(ws, token, motion, after) for motion in watched]
     for batch in range(0, len(subscribers), 50):
         await asyncio.gather(*(s.open() for s in subscribers[batch : batch + 50]))
-    await asyncio.sleep(1)  # let the last subscriptions register
+    await asyncio.sleep(2)  # most subscriptions are live before the first commit
     per_motion = {m: watched.count(m) for m in set(watched)}
     receiving = [
         asyncio.create_task(s.receive(events if s.motion in driven else 0))
@@ -186,11 +200,11 @@ async def main(subscribers: int, events: int, port: int) -> None:
                 Settings(jwt_secret=SECRET), roles=["sales"], subject="b"
             )
             one = await scenario(
-                base, token, [motions[0]] * subscribers, [motions[0]], events
+                url, base, token, [motions[0]] * subscribers, [motions[0]], events
             )
             print("one motion     ", json.dumps(one))
             distinct = await scenario(
-                base, token, motions, motions[1 : 1 + 100], events
+                url, base, token, motions, motions[1 : 1 + 100], events
             )
             print("distinct motions", json.dumps(distinct))
         finally:
