@@ -1,4 +1,4 @@
-"""The Starlette application: /graphql, /healthz and /readyz."""
+"""The Starlette application: /graphql (HTTP and WebSocket), /healthz, /readyz."""
 
 from __future__ import annotations
 
@@ -6,9 +6,10 @@ import asyncio
 import contextlib
 import logging
 import uuid
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+from typing import cast
 
 import orjson
 from sqlalchemy import text
@@ -16,18 +17,25 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
+from starlette.routing import Route, WebSocketRoute
 from starlette.types import ASGIApp, Receive, Scope, Send
-from starlette.websockets import WebSocket
+from starlette.websockets import WebSocket, WebSocketDisconnect
+from strawberry.asgi import ASGIWebSocketAdapter
+from strawberry.exceptions import ConnectionRejectionError
 from strawberry.http import GraphQLHTTPResponse
+from strawberry.http.exceptions import WebSocketDisconnected
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
+from strawberry.types.unset import UNSET, UnsetType
 
-from viax.api.auth import AuthenticationError, authenticate
+from viax.api.auth import AuthenticationError, authenticate, authenticate_until
 from viax.api.context import RequestContext
 from viax.api.media import SpecView
 from viax.api.persisted import persisted_queries
 from viax.api.schema import build_schema
 from viax.errors import StoreError
+from viax.events.feed import EventFeed
+from viax.events.wakeups import Wakeups, wakeups_for
+from viax.events.webhooks import WebhookWorker
 from viax.expiry import run_expiry
 from viax.motion.model import ModelRegistry, default_registry
 from viax.motion.snapshot import Principal
@@ -55,6 +63,8 @@ class Runtime:
     models: ModelRegistry
     clock: Clock
     store: Store | None = None
+    feed: EventFeed | None = None
+    wakeups: Wakeups | None = None
 
     @property
     def engine(self) -> AsyncEngine:
@@ -63,13 +73,35 @@ class Runtime:
         return self.store.engine
 
 
+class TextFrames(ASGIWebSocketAdapter):
+    """Sends graphql-transport-ws messages as text frames, as the protocol says."""
+
+    async def send_json(self, message: Mapping[str, object]) -> None:
+        try:
+            await self.ws.send_text(orjson.dumps(message).decode())
+        except WebSocketDisconnect as error:
+            raise WebSocketDisconnected from error
+
+
 class GatewayView(SpecView):
-    """The GraphQL endpoint; the principal was set by `BearerAuth`."""
+    """The GraphQL endpoint; over HTTP `BearerAuth` set the principal.
+
+    A WebSocket authenticates in its `connection_init` payload instead.
+    """
+
+    # Strawberry types this attribute as a callable its own adapter only
+    # matches through an ignore of its own; a subclass of it is as valid.
+    websocket_adapter_class = TextFrames  # type: ignore[assignment]
 
     def __init__(self, runtime: Runtime) -> None:
+        settings = runtime.settings
         super().__init__(
             build_schema(),
             subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,),
+            connection_init_wait_timeout=timedelta(
+                seconds=settings.ws_init_timeout_seconds
+            ),
+            max_subscriptions_per_connection=settings.ws_max_subscriptions,
         )
         self.runtime = runtime
 
@@ -85,7 +117,25 @@ class GatewayView(SpecView):
             models=runtime.models,
             clock=runtime.clock,
             request_id=request.scope["state"]["request_id"],
+            feed=runtime.feed,
         )
+
+    async def on_ws_connect(
+        self, context: RequestContext
+    ) -> UnsetType | dict[str, object] | None:
+        """Authenticate the connection with the token of its init payload."""
+        params = context.connection_params or {}
+        value = params.get("Authorization", params.get("authorization"))
+        try:
+            principal, expires_at = authenticate_until(
+                value if isinstance(value, str) else None, self.runtime.settings
+            )
+        except AuthenticationError as error:
+            logger.info("websocket refused: %s", error)
+            raise ConnectionRejectionError from error
+        context.principal = principal
+        context.expires_at = expires_at
+        return cast(UnsetType, UNSET)
 
     def encode_json(self, data: GraphQLHTTPResponse | object) -> bytes:
         return orjson.dumps(data)
@@ -147,8 +197,9 @@ async def healthz(request: Request) -> JSONResponse:
 
 
 async def readyz(request: Request) -> JSONResponse:
-    """The database answers and is migrated to the head revision."""
+    """The database answers and is migrated; says how events are learnt of."""
     runtime: Runtime = request.app.state.runtime
+    events = "stopped" if runtime.wakeups is None else runtime.wakeups.mode.value
     try:
         async with runtime.engine.connect() as conn:
             await conn.execute(text("SELECT 1"))
@@ -164,7 +215,7 @@ async def readyz(request: Request) -> JSONResponse:
             {"status": "unavailable", "reason": f"schema at {current}, head {head}"},
             status_code=503,
         )
-    return JSONResponse({"status": "ready", "revision": head})
+    return JSONResponse({"status": "ready", "revision": head, "events": events})
 
 
 def create_app(
@@ -187,7 +238,8 @@ def create_app(
             interval = settings.expiry_interval_seconds
             sweeper = asyncio.create_task(run_expiry(runtime.store, clock, interval))
             try:
-                yield
+                async with _events(runtime):
+                    yield
             finally:
                 sweeper.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
@@ -206,8 +258,43 @@ def create_app(
                 BearerAuth(persisted_queries(view, settings), runtime),
                 methods=["GET", "POST"],
             ),
+            WebSocketRoute("/graphql", BearerAuth(view, runtime)),
         ],
         lifespan=lifespan,
     )
     app.state.runtime = runtime
     return app
+
+
+@contextlib.asynccontextmanager
+async def _events(runtime: Runtime) -> AsyncIterator[None]:
+    """Tail the event table and wake subscribers after every commit.
+
+    The feed has an engine of its own, so that its reads and its listening
+    connection never wait for (nor starve) the requests' pool.
+    """
+    assert runtime.store is not None
+    engine = create_engine(runtime.settings.database_url)
+    feed = EventFeed(engine)
+    wakeups = wakeups_for(engine, feed, runtime.settings.events_poll_seconds)
+    worker = WebhookWorker(
+        engine,
+        runtime.clock,
+        max_attempts=runtime.settings.webhook_max_attempts,
+        backoff_seconds=runtime.settings.webhook_backoff_seconds,
+        poll_seconds=runtime.settings.events_poll_seconds,
+    )
+    try:
+        await feed.start()
+        await wakeups.start()
+        runtime.store.on_commit.append(wakeups.committed)
+        runtime.feed, runtime.wakeups = feed, wakeups
+        await worker.start()
+        runtime.store.on_commit.append(worker.wake)
+        yield
+    finally:
+        runtime.feed = runtime.wakeups = None
+        await worker.stop()
+        await wakeups.stop()
+        await feed.stop()
+        await engine.dispose()

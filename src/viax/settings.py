@@ -40,6 +40,11 @@ class Settings(BaseSettings):
     expiry_interval_seconds: float = Field(default=60, gt=0)
     persisted_query_cache_size: int = Field(default=1000, ge=1, le=1_000_000)
     trusted_documents: Path | None = None
+    ws_init_timeout_seconds: float = Field(default=10.0, gt=0)
+    ws_max_subscriptions: int = Field(default=20, ge=1)
+    events_poll_seconds: float = Field(default=1.0, gt=0)
+    webhook_max_attempts: int = Field(default=8, ge=1)
+    webhook_backoff_seconds: float = Field(default=2.0, ge=0)
 
     @field_validator("database_url")
     @classmethod

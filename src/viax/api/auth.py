@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterable, Mapping
+from datetime import UTC, datetime
 
 import jwt
 
@@ -59,6 +60,13 @@ def _claim_id(claims: Mapping[str, object], name: str, type_name: str) -> int | 
 
 def authenticate(authorization: str | None, settings: Settings) -> Principal:
     """The principal of an `Authorization: Bearer` value, or an error."""
+    return authenticate_until(authorization, settings)[0]
+
+
+def authenticate_until(
+    authorization: str | None, settings: Settings
+) -> tuple[Principal, datetime]:
+    """The principal of a bearer value, and when its token expires."""
     if not authorization:
         raise AuthenticationError("missing bearer token")
     scheme, _, token = authorization.partition(" ")
@@ -76,7 +84,8 @@ def authenticate(authorization: str | None, settings: Settings) -> Principal:
         )
     except jwt.PyJWTError as error:
         raise AuthenticationError(f"invalid token: {error}") from error
-    return principal_from_claims(claims)
+    expires_at = datetime.fromtimestamp(int(claims["exp"]), UTC)
+    return principal_from_claims(claims), expires_at
 
 
 def mint_token(

@@ -11,6 +11,7 @@ from typing import Any
 from strawberry.types import Info as StrawberryInfo
 
 from viax.api.loaders import Loaders
+from viax.events.feed import EventFeed
 from viax.motion.decision import DecisionContext
 from viax.motion.model import ModelRegistry
 from viax.motion.snapshot import MotionSnapshot, Principal
@@ -26,9 +27,17 @@ class RequestContext:
     models: ModelRegistry
     clock: Callable[[], datetime]
     request_id: str
+    feed: EventFeed | None = None
+    # A WebSocket's connection_init payload, and when its token expires.
+    connection_params: dict[str, object] | None = None
+    expires_at: datetime | None = None
     loaders: Loaders = field(init=False)
 
     def __post_init__(self) -> None:
+        self.refresh_loaders()
+
+    def refresh_loaders(self) -> None:
+        """Start over with empty loaders, as for a new request."""
         self.loaders = Loaders.create(self.store.engine)
 
     async def full_snapshot(self, core: MotionSnapshot) -> MotionSnapshot:

@@ -8,13 +8,16 @@ from collections.abc import Iterator
 
 import strawberry
 from strawberry.extensions import ParserCache, SchemaExtension, ValidationCache
+from strawberry.tools import merge_types
 
 from viax.api.entities import EntitySchema
 from viax.api.errors import ErrorPolicy
 from viax.api.mutations import Mutation
 from viax.api.queries import Query
+from viax.api.subscriptions import Subscription
 from viax.api.types.catalog import Account, Partner, Product
 from viax.api.types.motion import Motion, MotionEvent
+from viax.api.webhooks import WebhookMutation, WebhookQuery
 
 access_log = logging.getLogger("viax.access")
 
@@ -40,8 +43,9 @@ class AccessLog(SchemaExtension):
 def build_schema() -> strawberry.federation.Schema:
     """Assemble the schema; cheap enough to call once per process."""
     return EntitySchema(
-        query=Query,
-        mutation=Mutation,
+        query=merge_types("Query", (Query, WebhookQuery)),
+        mutation=merge_types("Mutation", (Mutation, WebhookMutation)),
+        subscription=Subscription,
         types=[Motion, MotionEvent, Product, Account, Partner],
         extensions=[
             AccessLog,

@@ -350,3 +350,46 @@ idempotency_keys = Table(
     Column("sequence", Key, ForeignKey("motion_events.sequence"), nullable=False),
     Column("created_at", UTCDateTime, nullable=False),
 )
+
+# --- outbound webhooks -------------------------------------------------------
+
+webhook_endpoints = Table(
+    "webhook_endpoints",
+    metadata,
+    Column("id", Key, Identity(), primary_key=True),
+    Column("url", String(2000), nullable=False),
+    Column("secret", String(200), nullable=False),
+    Column("active", Boolean, nullable=False),
+    # Deliveries are scheduled for every event up to this sequence.
+    Column("cursor", Key, nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    sqlite_autoincrement=True,
+)
+
+webhook_deliveries = Table(
+    "webhook_deliveries",
+    metadata,
+    Column("id", Key, Identity(), primary_key=True),
+    Column(
+        "endpoint_id",
+        Key,
+        ForeignKey("webhook_endpoints.id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    Column(
+        "sequence",
+        Key,
+        ForeignKey("motion_events.sequence", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    Column("motion_id", Key, nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("attempts", Integer, nullable=False),
+    Column("next_attempt_at", UTCDateTime, nullable=False),
+    Column("last_error", Text),
+    Column("delivered_at", UTCDateTime),
+    # One delivery per endpoint and event, however often scheduling runs.
+    Index(None, "endpoint_id", "sequence", unique=True),
+    Index(None, "status", "next_attempt_at"),
+    sqlite_autoincrement=True,
+)

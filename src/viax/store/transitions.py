@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import uuid
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime
 
@@ -47,6 +48,8 @@ class Store:
         self.engine = engine
         self.registry = registry
         self._writer = writer(engine)
+        # Called after each transition that committed an event.
+        self.on_commit: list[Callable[[], None]] = []
 
     async def transition(self, request: TransitionRequest, now: datetime) -> Outcome:
         """Decide the request and, unless refused or a dry run, write it."""
@@ -54,7 +57,7 @@ class Store:
             raise ValueError("the transition time must be timezone-aware")
         for attempt in range(1, _ATTEMPTS + 1):
             try:
-                return await self._attempt(request, now)
+                outcome = await self._attempt(request, now)
             except IntegrityError as error:
                 if attempt == _ATTEMPTS:
                     raise StoreError("the transition broke a constraint") from error
@@ -63,6 +66,11 @@ class Store:
                 )
             except DBAPIError as error:
                 raise StoreError("the database failed during a transition") from error
+            else:
+                if isinstance(outcome, Applied) and not outcome.replayed:
+                    for hook in self.on_commit:
+                        hook()
+                return outcome
         raise AssertionError("unreachable")
 
     async def _attempt(self, request: TransitionRequest, now: datetime) -> Outcome:

@@ -1,0 +1,1 @@
+"""The event stream: waking subscribers when motion events are committed."""

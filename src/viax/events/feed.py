@@ -1,0 +1,174 @@
+"""Tail `motion_events` and hand each committed event to every live inbox.
+
+The table is the only source of events: wake-ups (in-process after a commit,
+or a PostgreSQL NOTIFY from another replica) only say "read again". On
+PostgreSQL a transaction may commit after one holding a higher sequence, so
+the feed keeps unseen sequences below the newest one open for a grace period
+before treating them as rolled back.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections.abc import AsyncGenerator, AsyncIterator, Iterator
+from dataclasses import dataclass, field
+
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from viax.store.events import EventRecord, fetch_events_after, last_sequence
+
+logger = logging.getLogger(__name__)
+
+BATCH = 500
+
+
+@dataclass(eq=False, slots=True)
+class Inbox:
+    """The events dispatched to one subscriber, in dispatch order."""
+
+    queue: asyncio.Queue[EventRecord] = field(default_factory=asyncio.Queue)
+
+
+@dataclass(slots=True)
+class Gaps:
+    """Sequences not seen yet, and the instant each was first missed."""
+
+    grace_seconds: float
+    missing: dict[int, float] = field(default_factory=dict)
+
+    def settle(self, position: int, newest: int, seen: set[int]) -> int:
+        """The new position: below it, every sequence is seen or given up."""
+        now = time.monotonic()
+        for sequence in range(position + 1, newest + 1):
+            if sequence not in seen:
+                self.missing.setdefault(sequence, now)
+        for sequence in [s for s in self.missing if s in seen]:
+            del self.missing[sequence]
+        for sequence, since in list(self.missing.items()):
+            if now - since > self.grace_seconds:
+                del self.missing[sequence]
+        return min(self.missing) - 1 if self.missing else max(position, newest)
+
+
+class EventFeed:
+    """One reader per process; every subscriber gets its events from here."""
+
+    def __init__(
+        self,
+        engine: AsyncEngine,
+        *,
+        poll_seconds: float = 1.0,
+        gap_grace_seconds: float = 10.0,
+    ) -> None:
+        self.engine = engine
+        self.poll_seconds = poll_seconds
+        self.position = 0
+        self._seen: set[int] = set()
+        self._gaps = Gaps(gap_grace_seconds)
+        self._inboxes: set[Inbox] = set()
+        self._wake = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+
+    async def start(self) -> None:
+        """Begin at the newest committed event and tail from there."""
+        async with self.engine.connect() as connection:
+            self.position = await last_sequence(connection)
+        self._task = asyncio.create_task(self._run(), name="viax-event-feed")
+
+    async def stop(self) -> None:
+        """Stop tailing."""
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+            self._task = None
+
+    def wake(self) -> None:
+        """Ask for a read now: an event was committed somewhere."""
+        self._wake.set()
+
+    @contextlib.contextmanager
+    def inbox(self) -> Iterator[Inbox]:
+        """An inbox receiving every event dispatched while it is open."""
+        inbox = Inbox()
+        self._inboxes.add(inbox)
+        try:
+            yield inbox
+        finally:
+            self._inboxes.discard(inbox)
+
+    @property
+    def subscribers(self) -> int:
+        """How many inboxes are open."""
+        return len(self._inboxes)
+
+    async def _run(self) -> None:
+        while True:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), self.poll_seconds)
+            self._wake.clear()
+            try:
+                await self.read()
+            except Exception:
+                logger.exception("reading new motion events failed")
+
+    async def read(self) -> None:
+        """Dispatch every committed event not dispatched yet."""
+        cursor = newest = self.position
+        while True:
+            async with self.engine.connect() as connection:
+                batch = await fetch_events_after(connection, cursor, limit=BATCH)
+            for event in batch:
+                if event.sequence not in self._seen:
+                    self._seen.add(event.sequence)
+                    self._dispatch(event)
+            if batch:
+                cursor = newest = max(newest, batch[-1].sequence)
+            if len(batch) < BATCH:
+                break
+        self.position = self._gaps.settle(self.position, newest, self._seen)
+        self._seen = {s for s in self._seen if s > self.position}
+
+    def _dispatch(self, event: EventRecord) -> None:
+        for inbox in self._inboxes:
+            inbox.queue.put_nowait(event)
+
+
+async def replay(engine: AsyncEngine, after: int) -> AsyncIterator[EventRecord]:
+    """Every stored event with a sequence above `after`, in order."""
+    while True:
+        async with engine.connect() as connection:
+            batch = await fetch_events_after(connection, after, limit=BATCH)
+        for event in batch:
+            yield event
+        if len(batch) < BATCH:
+            return
+        after = batch[-1].sequence
+
+
+async def follow(
+    feed: EventFeed, after: int | None
+) -> AsyncGenerator[EventRecord, None]:
+    """Stored events above `after` (if given), then live ones: no gap, no twice.
+
+    The inbox opens before the replay reads, so an event committed during the
+    replay is either read by it or dispatched to the inbox, perhaps both.
+    Without `after` the stream starts at the newest event committed now.
+    """
+    with feed.inbox() as inbox:
+        if after is None:
+            async with feed.engine.connect() as connection:
+                after = await last_sequence(connection)
+        replayed: set[int] = set()
+        async for event in replay(feed.engine, after):
+            replayed.add(event.sequence)
+            yield event
+        while True:
+            event = await inbox.queue.get()
+            # At or below `after` the client has it already, perhaps from
+            # another replica whose feed was ahead of this one.
+            if event.sequence > after and event.sequence not in replayed:
+                yield event
