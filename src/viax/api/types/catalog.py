@@ -10,7 +10,7 @@ import strawberry
 from strawberry import relay
 
 from viax.api.context import Info
-from viax.api.ids import decode_int, encode_id
+from viax.api.ids import decode_int, encode_id, int_keys
 from viax.motion import snapshot as domain
 from viax.motion.scope import is_internal
 
@@ -70,7 +70,7 @@ class Product(relay.Node):
     async def resolve_nodes(  # type: ignore[override]
         cls, *, info: Info, node_ids: Iterable[str], required: bool = False
     ) -> list[Self | None]:
-        keys = [int(k) if k.isdigit() else 0 for k in node_ids]
+        keys = int_keys(node_ids)
         found = await info.context.loaders.product.load_many(keys)
         return [None if p is None else cls.of(p) for p in found]
 
@@ -106,7 +106,7 @@ class Account(relay.Node):
         cls, *, info: Info, node_ids: Iterable[str], required: bool = False
     ) -> list[Self | None]:
         principal = info.context.principal
-        keys = [int(k) if k.isdigit() else 0 for k in node_ids]
+        keys = int_keys(node_ids)
         found = await info.context.loaders.account.load_many(keys)
         return [
             cls.of(a) if a is not None and may_see_account(principal, a.id) else None
@@ -142,7 +142,7 @@ class Partner(relay.Node):
         cls, *, info: Info, node_ids: Iterable[str], required: bool = False
     ) -> list[Self | None]:
         principal = info.context.principal
-        keys = [int(k) if k.isdigit() else 0 for k in node_ids]
+        keys = int_keys(node_ids)
         found = await info.context.loaders.partner.load_many(keys)
         return [
             cls.of(p) if p is not None and may_see_partner(principal, p.id) else None

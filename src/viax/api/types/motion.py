@@ -11,7 +11,7 @@ import strawberry
 from strawberry import relay
 
 from viax.api.context import Info
-from viax.api.ids import decode_int
+from viax.api.ids import decode_int, int_keys
 from viax.api.pagination import decode_cursor, encode_cursor, page_size
 from viax.api.types.catalog import Account, Money, Partner, PrincipalType, Product
 from viax.api.types.order import (
@@ -287,7 +287,7 @@ class Motion(relay.Node):
     async def resolve_nodes(  # type: ignore[override]
         cls, *, info: Info, node_ids: Iterable[str], required: bool = False
     ) -> list[Self | None]:
-        keys = [int(k) if k.isdigit() else 0 for k in node_ids]
+        keys = int_keys(node_ids)
         found = await info.context.loaders.motion.load_many(keys)
         return [cls.visible(info, snapshot) for snapshot in found]
 
