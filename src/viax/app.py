@@ -24,6 +24,8 @@ from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 
 from viax.api.auth import AuthenticationError, authenticate
 from viax.api.context import RequestContext
+from viax.api.intake import RequestIntake
+from viax.api.limits import Limits
 from viax.api.schema import build_schema
 from viax.errors import StoreError
 from viax.motion.model import ModelRegistry, default_registry
@@ -65,7 +67,7 @@ class GatewayView(GraphQL[RequestContext, None]):
 
     def __init__(self, runtime: Runtime) -> None:
         super().__init__(
-            build_schema(),
+            build_schema(Limits.of(runtime.settings)),
             subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,),
         )
         self.runtime = runtime
@@ -191,7 +193,11 @@ def create_app(
         routes=[
             Route("/healthz", healthz),
             Route("/readyz", readyz),
-            Route("/graphql", BearerAuth(view, runtime), methods=["GET", "POST"]),
+            Route(
+                "/graphql",
+                BearerAuth(RequestIntake(view, settings.max_body_bytes), runtime),
+                methods=["GET", "POST"],
+            ),
         ],
         lifespan=lifespan,
     )

@@ -36,6 +36,16 @@ class Settings(BaseSettings):
     port: int = Field(default=8000, ge=1, le=65535)
     log_format: LogFormat = LogFormat.TEXT
     log_level: str = "INFO"
+    max_query_depth: int = Field(default=12, ge=1)
+    max_aliases: int = Field(default=100, ge=0)
+    max_tokens: int = Field(default=5_000, ge=100)
+    max_body_bytes: int = Field(default=1_000_000, ge=1_024)
+    max_list_items: int = Field(default=500, ge=1)
+    # The store never returns more than 100 rows a page, whatever is set.
+    max_page_size: int = Field(default=100, ge=1, le=100)
+    max_query_cost: int = Field(default=100_000, ge=1)
+    cost_budget: int = Field(default=1_000_000, ge=1)
+    cost_refill_per_second: float = Field(default=10_000.0, gt=0)
 
     @field_validator("database_url")
     @classmethod

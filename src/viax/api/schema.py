@@ -7,9 +7,11 @@ import time
 from collections.abc import Iterator
 
 import strawberry
-from strawberry.extensions import ParserCache, SchemaExtension, ValidationCache
+from strawberry.extensions import SchemaExtension, ValidationCache
 
+from viax.api.budget import CostLedger, CostLimit
 from viax.api.errors import ErrorPolicy
+from viax.api.limits import DocumentLimits, Limits
 from viax.api.mutations import Mutation
 from viax.api.queries import Query
 from viax.api.types.catalog import Account, Partner, Product
@@ -36,8 +38,10 @@ class AccessLog(SchemaExtension):
         )
 
 
-def build_schema() -> strawberry.federation.Schema:
+def build_schema(limits: Limits | None = None) -> strawberry.federation.Schema:
     """Assemble the schema; cheap enough to call once per process."""
+    bounds = limits or Limits()
+    ledger = CostLedger(bounds.cost_budget, bounds.cost_refill_per_second)
     return strawberry.federation.Schema(
         query=Query,
         mutation=Mutation,
@@ -45,7 +49,8 @@ def build_schema() -> strawberry.federation.Schema:
         extensions=[
             AccessLog,
             ErrorPolicy,
-            lambda: ParserCache(maxsize=512),
+            lambda: DocumentLimits(bounds),
+            lambda: CostLimit(bounds, ledger),
             lambda: ValidationCache(maxsize=512),
         ],
         federation_version="2.7",
