@@ -150,7 +150,7 @@ def _field(
     if named.name.endswith(CONNECTION_SUFFIX):
         inner_page = _page(walk, node)
     children = _selection(walk, node.selection_set, named, inner_page)
-    return 1 + _times(walk, node, definition.type, page) * children
+    return _times(walk, node, definition.type, page) * (1 + children)
 
 
 def _times(
