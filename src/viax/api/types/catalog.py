@@ -9,6 +9,7 @@ from typing import Self
 import strawberry
 from strawberry import relay
 
+from viax.api.audience import Audience, restricted
 from viax.api.context import Info
 from viax.api.ids import decode_int, encode_id, int_keys
 from viax.motion import snapshot as domain
@@ -47,6 +48,12 @@ class Product(relay.Node):
         description="The base product an add-on needs, if any."
     )
     prices: strawberry.Private[dict[str, int]]
+    cost: strawberry.Private[int]
+    unit_cost: int | None = restricted(
+        Audience.INTERNAL,
+        "Internal cost per unit (per month for subscriptions), in minor units.",
+        "cost",
+    )
 
     @classmethod
     def of(cls, product: domain.Product) -> Self:
@@ -59,6 +66,7 @@ class Product(relay.Node):
             active=product.active,
             prerequisite_sku=product.prerequisite_sku,
             prices=product.list_prices,
+            cost=product.unit_cost,
         )
 
     @strawberry.field(description="Unit list price in a currency, if offered.")
