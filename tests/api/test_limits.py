@@ -190,3 +190,42 @@ async def test_partner_spending_its_budget_does_not_stop_another(
     assert spent[-1]["extensions"]["cost"]["remaining"] < 41
     assert "errors" not in other
     assert len(other["data"]["products"]["edges"]) > 0
+
+
+@pytest.mark.parametrize(
+    "content_type",
+    ["text/plain", "application/x-www-form-urlencoded", "multipart/form-data"],
+)
+async def test_post_that_is_not_json_is_refused(
+    gateway: LiveServer, content_type: str
+) -> None:
+    token = gateway.token("sales")
+    async with httpx.AsyncClient(base_url=gateway.url, timeout=60) as client:
+        response = await client.post(
+            "/graphql",
+            content=b'{"query": "mutation { __typename }"}',
+            headers={"Authorization": f"Bearer {token}", "Content-Type": content_type},
+        )
+
+    assert response.status_code == 415
+    assert response.json()["errors"][0]["extensions"]["code"] == (
+        "UNSUPPORTED_MEDIA_TYPE"
+    )
+
+
+async def test_mutation_over_get_is_refused_and_query_over_get_runs(
+    gateway: LiveServer,
+) -> None:
+    token = gateway.token("sales")
+    headers = {"Authorization": f"Bearer {token}"}
+    async with httpx.AsyncClient(base_url=gateway.url, timeout=60) as client:
+        mutation = await client.get(
+            "/graphql", params={"query": "mutation { __typename }"}, headers=headers
+        )
+        query = await client.get(
+            "/graphql", params={"query": "{ viewer { id } }"}, headers=headers
+        )
+
+    assert mutation.status_code == 400
+    assert "mutations are not allowed" in mutation.text.lower()
+    assert query.json()["data"] == {"viewer": {"id": "sales@test"}}

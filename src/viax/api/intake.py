@@ -39,6 +39,17 @@ class RequestIntake:
             await self.app(scope, receive, send)
             return
         request_id = scope.get("state", {}).get("request_id")
+        if scope["method"] == "POST" and not _is_json(scope):
+            # Forms and text/plain are what a browser sends cross-site without
+            # asking first; JSON alone keeps mutations out of their reach.
+            response = refused(
+                "send the operation as application/json",
+                "UNSUPPORTED_MEDIA_TYPE",
+                415,
+                request_id,
+            )
+            await response(scope, receive, send)
+            return
         body = await self._body(scope, receive)
         if body is None:
             limit = self.max_body_bytes
@@ -79,6 +90,12 @@ class RequestIntake:
             if not message.get("more_body", False):
                 break
         return b"".join(chunks)
+
+
+def _is_json(scope: Scope) -> bool:
+    declared: bytes = dict(scope["headers"]).get(b"content-type", b"")
+    media_type = declared.split(b";", 1)[0].strip().lower()
+    return media_type == b"application/json"
 
 
 def _replay(body: bytes, receive: Receive) -> Receive:
