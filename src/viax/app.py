@@ -22,7 +22,7 @@ from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLHTTPResponse
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 
-from viax.api.auth import AuthenticationError, authenticate
+from viax.api.auth import AuthenticationError, authenticate_request, key_set
 from viax.api.context import RequestContext
 from viax.api.intake import RequestIntake
 from viax.api.limits import Limits
@@ -100,6 +100,7 @@ class BearerAuth:
     def __init__(self, app: ASGIApp, runtime: Runtime) -> None:
         self.app = app
         self.runtime = runtime
+        self.keys = key_set(runtime.settings)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         state = scope.setdefault("state", {})
@@ -111,8 +112,8 @@ class BearerAuth:
         headers = dict(scope["headers"])
         raw = headers.get(b"authorization")
         try:
-            state["principal"] = authenticate(
-                raw.decode("latin-1") if raw else None, self.runtime.settings
+            state["principal"] = await authenticate_request(
+                raw.decode("latin-1") if raw else None, self.runtime.settings, self.keys
             )
         except AuthenticationError as error:
             response = _unauthenticated(str(error), state["request_id"])

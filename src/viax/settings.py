@@ -30,6 +30,7 @@ class Settings(BaseSettings):
     database_url: str = "sqlite:///viax.db"
     jwt_secret: str = Field(default=DEVELOPMENT_SECRET, min_length=32)
     jwt_public_key: str | None = None
+    jwt_jwks_url: str | None = None
     jwt_issuer: str = "viax"
     jwt_audience: str = "viax"
     host: str = "127.0.0.1"
@@ -66,7 +67,8 @@ class Settings(BaseSettings):
 
     @property
     def uses_development_secret(self) -> bool:
-        return self.jwt_public_key is None and self.jwt_secret == DEVELOPMENT_SECRET
+        external = self.jwt_public_key is not None or self.jwt_jwks_url is not None
+        return not external and self.jwt_secret == DEVELOPMENT_SECRET
 
 
 def load_settings() -> Settings:

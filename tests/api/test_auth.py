@@ -5,7 +5,9 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import http.server
 import json
+import threading
 import time
 from typing import Any
 
@@ -14,7 +16,12 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from viax.api.auth import AuthenticationError, authenticate
+from viax.api.auth import (
+    AuthenticationError,
+    authenticate,
+    authenticate_request,
+    key_set,
+)
 from viax.settings import Settings
 
 SECRET = "a-test-secret-of-32-bytes-or-more"
@@ -117,3 +124,72 @@ def test_expired_early_or_foreign_token_is_refused(changes: dict[str, Any]) -> N
 
     with pytest.raises(AuthenticationError):
         authenticate(bearer(token), HS)
+
+
+class KeySetServer:
+    """Serves a JWKS document on loopback and counts how often it is read."""
+
+    def __init__(self, document: dict[str, Any]) -> None:
+        body = json.dumps(document).encode()
+        served = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                served.reads += 1
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, format: str, *args: Any) -> None:
+                pass
+
+        self.reads = 0
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    @property
+    def url(self) -> str:
+        host, port = self.server.server_address[:2]
+        return f"http://{host!s}:{port}/jwks.json"
+
+    def __enter__(self) -> KeySetServer:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def _jwks() -> dict[str, Any]:
+    jwk = json.loads(jwt.algorithms.RSAAlgorithm.to_jwk(KEY.public_key()))
+    return {"keys": [jwk | {"kid": "key-1", "use": "sig", "alg": "RS256"}]}
+
+
+async def test_key_set_tokens_pass_and_unknown_key_ids_are_refused() -> None:
+    with KeySetServer(_jwks()) as keys_server:
+        settings = Settings(jwt_secret=SECRET, jwt_jwks_url=keys_server.url)
+        keys = key_set(settings)
+        good = jwt.encode(claims(), KEY, algorithm="RS256", headers={"kid": "key-1"})
+        unknown = jwt.encode(claims(), KEY, algorithm="RS256", headers={"kid": "key-2"})
+
+        first = await authenticate_request(bearer(good), settings, keys)
+        second = await authenticate_request(bearer(good), settings, keys)
+        with pytest.raises(AuthenticationError):
+            await authenticate_request(bearer(unknown), settings, keys)
+
+    assert first.subject == second.subject == "ann"
+    assert keys_server.reads == 1  # cached: not one fetch per token
+
+
+async def test_key_set_refuses_hs256_tokens() -> None:
+    with KeySetServer(_jwks()) as keys_server:
+        settings = Settings(jwt_secret=SECRET, jwt_jwks_url=keys_server.url)
+        token = jwt.encode(
+            claims(), SECRET, algorithm="HS256", headers={"kid": "key-1"}
+        )
+
+        with pytest.raises(AuthenticationError):
+            await authenticate_request(bearer(token), settings, key_set(settings))
