@@ -26,6 +26,7 @@ from viax.api.auth import AuthenticationError, authenticate_request, key_set
 from viax.api.context import RequestContext
 from viax.api.intake import RequestIntake
 from viax.api.limits import Limits
+from viax.api.production import GATEWAY_HEADER, Exposure, is_gateway
 from viax.api.schema import build_schema
 from viax.errors import StoreError
 from viax.motion.model import ModelRegistry, default_registry
@@ -67,7 +68,8 @@ class GatewayView(GraphQL[RequestContext, None]):
 
     def __init__(self, runtime: Runtime) -> None:
         super().__init__(
-            build_schema(Limits.of(runtime.settings)),
+            build_schema(Limits.of(runtime.settings), Exposure.of(runtime.settings)),
+            graphql_ide=None if runtime.settings.production else "graphiql",
             subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,),
         )
         self.runtime = runtime
@@ -84,6 +86,7 @@ class GatewayView(GraphQL[RequestContext, None]):
             models=runtime.models,
             clock=runtime.clock,
             request_id=request.scope["state"]["request_id"],
+            trusted_gateway=request.scope["state"].get("gateway", False),
         )
 
     def encode_json(self, data: GraphQLHTTPResponse | object) -> bytes:
@@ -105,11 +108,13 @@ class BearerAuth:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         state = scope.setdefault("state", {})
         state["request_id"] = uuid.uuid4().hex
-        if scope["type"] != "http" or _wants_ide(scope):
+        settings = self.runtime.settings
+        if scope["type"] != "http" or (not settings.production and _wants_ide(scope)):
             state["principal"] = ANONYMOUS
             await self.app(scope, receive, send)
             return
         headers = dict(scope["headers"])
+        state["gateway"] = is_gateway(headers.get(GATEWAY_HEADER), settings)
         raw = headers.get(b"authorization")
         try:
             state["principal"] = await authenticate_request(

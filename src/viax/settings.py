@@ -37,6 +37,9 @@ class Settings(BaseSettings):
     port: int = Field(default=8000, ge=1, le=65535)
     log_format: LogFormat = LogFormat.TEXT
     log_level: str = "INFO"
+    production: bool = False
+    allow_introspection: bool = False
+    gateway_credential: str | None = Field(default=None, min_length=16)
     max_query_depth: int = Field(default=12, ge=1)
     max_aliases: int = Field(default=100, ge=0)
     max_tokens: int = Field(default=5_000, ge=100)

@@ -89,6 +89,9 @@ class CostLimit(SchemaExtension):
 
     def on_execute(self) -> Iterator[None]:
         context = self.execution_context
+        if context.result is not None:
+            yield  # refused already by an earlier extension
+            return
         try:
             self._admit()
         except GraphQLError as error:

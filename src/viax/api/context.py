@@ -26,6 +26,8 @@ class RequestContext:
     models: ModelRegistry
     clock: Callable[[], datetime]
     request_id: str
+    # Set when the request carries the federation gateway's credential.
+    trusted_gateway: bool = False
     loaders: Loaders = field(init=False)
 
     def __post_init__(self) -> None:

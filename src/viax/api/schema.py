@@ -13,6 +13,7 @@ from viax.api.budget import CostLedger, CostLimit
 from viax.api.errors import ErrorPolicy
 from viax.api.limits import DocumentLimits, Limits
 from viax.api.mutations import Mutation
+from viax.api.production import Exposure, SchemaExposure
 from viax.api.queries import Query
 from viax.api.types.catalog import Account, Partner, Product
 from viax.api.types.motion import Motion, MotionEvent
@@ -38,9 +39,12 @@ class AccessLog(SchemaExtension):
         )
 
 
-def build_schema(limits: Limits | None = None) -> strawberry.federation.Schema:
+def build_schema(
+    limits: Limits | None = None, exposure: Exposure | None = None
+) -> strawberry.federation.Schema:
     """Assemble the schema; cheap enough to call once per process."""
     bounds = limits or Limits()
+    shown = exposure or Exposure()
     ledger = CostLedger(bounds.cost_budget, bounds.cost_refill_per_second)
     return strawberry.federation.Schema(
         query=Query,
@@ -50,6 +54,7 @@ def build_schema(limits: Limits | None = None) -> strawberry.federation.Schema:
             AccessLog,
             ErrorPolicy,
             lambda: DocumentLimits(bounds),
+            lambda: SchemaExposure(shown),
             lambda: CostLimit(bounds, ledger),
             lambda: ValidationCache(maxsize=512),
         ],
