@@ -7,10 +7,12 @@ import time
 from collections.abc import Iterator
 
 import strawberry
+from graphql import GraphQLError
 from strawberry.extensions import SchemaExtension, ValidationCache
+from strawberry.types import ExecutionContext
 
 from viax.api.budget import CostLedger, CostLimit
-from viax.api.errors import ErrorPolicy
+from viax.api.errors import ErrorPolicy, is_expected
 from viax.api.limits import DocumentLimits, Limits
 from viax.api.mutations import Mutation
 from viax.api.production import Exposure, SchemaExposure
@@ -19,6 +21,7 @@ from viax.api.types.catalog import Account, Partner, Product
 from viax.api.types.motion import Motion, MotionEvent
 
 access_log = logging.getLogger("viax.access")
+logger = logging.getLogger(__name__)
 
 
 class AccessLog(SchemaExtension):
@@ -39,14 +42,29 @@ class AccessLog(SchemaExtension):
         )
 
 
+class GatewaySchema(strawberry.federation.Schema):
+    """The federation schema, leaving the logging of errors to `ErrorPolicy`."""
+
+    def process_errors(
+        self,
+        errors: list[GraphQLError],
+        execution_context: ExecutionContext | None = None,
+    ) -> None:
+        # ErrorPolicy logs each unexpected error once, with its request id;
+        # a client's malformed or refused request is no error of the server.
+        for error in errors:
+            if is_expected(error):
+                logger.debug("request refused: %s", error.message)
+
+
 def build_schema(
     limits: Limits | None = None, exposure: Exposure | None = None
-) -> strawberry.federation.Schema:
+) -> GatewaySchema:
     """Assemble the schema; cheap enough to call once per process."""
     bounds = limits or Limits()
     shown = exposure or Exposure()
     ledger = CostLedger(bounds.cost_budget, bounds.cost_refill_per_second)
-    return strawberry.federation.Schema(
+    return GatewaySchema(
         query=Query,
         mutation=Mutation,
         types=[Motion, MotionEvent, Product, Account, Partner],
