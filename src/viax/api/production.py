@@ -97,8 +97,10 @@ class SchemaExposure(SchemaExtension):
     def on_execute(self) -> Iterator[None]:
         context = self.execution_context
         document = context.graphql_document
+        # The text test is cheap and spares almost every request the walk.
         if (
             self.exposure.service_needs_credential
+            and "_service" in (context.query or "")
             and document is not None
             and asks_for_service(document)
             and not getattr(context.context, "trusted_gateway", False)
