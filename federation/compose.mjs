@@ -1,7 +1,9 @@
 // Compose subgraph SDL files into a federation v2 supergraph.
 //
-// Usage: node federation/compose.mjs NAME=FILE [NAME=FILE ...]
+// Usage: node federation/compose.mjs [--url NAME=URL ...] NAME=FILE [NAME=FILE ...]
 //
+// `--url` sets the routing URL the gateway sends the subgraph's share of a
+// query to; without it the supergraph only documents the composition.
 // Prints the supergraph SDL on standard output and exits 0 when the
 // subgraphs compose; prints every error on standard error and exits 1 when
 // they do not; exits 2 when the arguments themselves are wrong.
@@ -15,9 +17,35 @@ import {
 } from "@theguild/federation-composition";
 import { GraphQLError, parse } from "graphql";
 
-const USAGE = "usage: node federation/compose.mjs NAME=FILE [NAME=FILE ...]";
+const USAGE =
+  "usage: node federation/compose.mjs [--url NAME=URL ...] NAME=FILE [NAME=FILE ...]";
 
 class UsageError extends Error {}
+
+function splitPair(argument) {
+  const separator = argument.indexOf("=");
+  const name = argument.slice(0, separator);
+  const value = argument.slice(separator + 1);
+  if (separator <= 0 || value === "") {
+    throw new UsageError(`expected NAME=VALUE, got "${argument}"`);
+  }
+  return [name, value];
+}
+
+// Leading `--url NAME=URL` pairs, then the subgraphs.
+function parseUrls(argv) {
+  const urls = new Map();
+  let index = 0;
+  while (argv[index] === "--url") {
+    if (index + 1 >= argv.length) {
+      throw new UsageError("--url needs NAME=URL");
+    }
+    const [name, url] = splitPair(argv[index + 1]);
+    urls.set(name, url);
+    index += 2;
+  }
+  return { urls, rest: argv.slice(index) };
+}
 
 function parseArguments(argv) {
   if (argv.length === 0) {
@@ -41,13 +69,13 @@ function parseArguments(argv) {
 
 // Reading and parsing are reported per file so that one broken SDL does not
 // hide the problems of the others.
-function loadSubgraphs(subgraphs) {
+function loadSubgraphs(subgraphs, urls) {
   const services = [];
   const errors = [];
   for (const { name, file } of subgraphs) {
     try {
       const typeDefs = parse(readFileSync(file, "utf8"));
-      services.push({ name, typeDefs });
+      services.push({ name, typeDefs, url: urls.get(name) });
     } catch (error) {
       errors.push(`${name} (${file}): ${describe(error)}`);
     }
@@ -72,15 +100,23 @@ function report(errors) {
 
 function main(argv) {
   let subgraphs;
+  let urls;
   try {
-    subgraphs = parseArguments(argv);
+    const parsed = parseUrls(argv);
+    urls = parsed.urls;
+    subgraphs = parseArguments(parsed.rest);
+    for (const name of urls.keys()) {
+      if (!subgraphs.some((subgraph) => subgraph.name === name)) {
+        throw new UsageError(`--url names unknown subgraph "${name}"`);
+      }
+    }
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
     process.stderr.write(`${error.message}\n${USAGE}\n`);
     return 2;
   }
 
-  const { services, errors } = loadSubgraphs(subgraphs);
+  const { services, errors } = loadSubgraphs(subgraphs, urls);
   if (errors.length > 0) {
     report(errors);
     return 1;

@@ -2,6 +2,7 @@
 
 import shutil
 import subprocess
+import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -136,3 +137,20 @@ def test_conflicting_subgraph_fails_composition_with_its_error(
     assert result.stdout == ""
     assert f"[{code}]" in result.stderr
     assert "conflicting" in result.stderr
+
+
+def test_accounts_sdl_is_what_the_example_subgraph_serves() -> None:
+    served = subprocess.run(
+        [sys.executable, str(FEDERATION / "accounts" / "server.py"), "--sdl"],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    ).stdout
+    written = "".join(
+        line
+        for line in ACCOUNTS_SDL.read_text().splitlines(keepends=True)
+        if not line.startswith("#")
+    )
+
+    assert written.strip() == served.strip()

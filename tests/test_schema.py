@@ -20,7 +20,8 @@ def test_schema_keeps_the_contract_names() -> None:
         'type Motion implements Node @key(fields: "id")',
         "union TransitionResult",
         "availableActions: [ActionAvailability!]!",
-        "motions(filter: MotionFilter = null, first: Int = null, after: String = null)",
+        "motions(filter: MotionFilter = null, first: Int = null, "
+        "after: String = null, last: Int = null, before: String = null)",
         "recordPayment(input: PaymentInput!): TransitionResult!",
     ):
         assert name in sdl

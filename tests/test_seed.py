@@ -11,7 +11,7 @@ from viax.motion.model import default_registry
 from viax.motion.snapshot import Channel, MotionSnapshot, MotionState
 from viax.seed import ADMIN, seed
 from viax.store.database import create_engine
-from viax.store.queries import MotionFilter, fetch_snapshots, list_motions
+from viax.store.queries import MotionFilter, Window, fetch_snapshots, list_motions
 from viax.store.schema import migrate
 from viax.store.transitions import Store
 
@@ -21,7 +21,10 @@ NOW = datetime(2026, 6, 1, tzinfo=UTC)
 async def _motions(engine: AsyncEngine) -> list[MotionSnapshot]:
     async with engine.connect() as connection:
         page = await list_motions(
-            connection, filter=MotionFilter(), visible_to=ADMIN, first=100, after=None
+            connection,
+            filter=MotionFilter(),
+            visible_to=ADMIN,
+            window=Window(first=100),
         )
         found = await fetch_snapshots(connection, [m.id for m in page.items])
     return sorted(found.values(), key=lambda motion: motion.id)
@@ -40,6 +43,19 @@ async def test_forty_motions_reach_every_state_both_channels_and_both_tiers(
     assert tiers == {1, 2}
     assert all(m.updated_at <= NOW for m in motions)
     assert len({m.owner.subject for m in motions}) > 1
+
+
+async def test_open_demo_quotes_are_still_valid_when_seeded(store: Store) -> None:
+    await seed(store, motions=40, now=NOW)
+
+    open_quotes = [
+        m.quote
+        for m in await _motions(store.engine)
+        if m.state in {MotionState.PENDING_APPROVAL, MotionState.QUOTED}
+    ]
+
+    assert open_quotes
+    assert all(q is not None and q.expires_at > NOW for q in open_quotes)
 
 
 async def test_seeding_a_seeded_database_does_nothing_and_says_so(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 import uuid
@@ -18,7 +19,6 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 from starlette.websockets import WebSocket
-from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLHTTPResponse
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 
@@ -26,9 +26,12 @@ from viax.api.auth import AuthenticationError, authenticate_request, key_set
 from viax.api.context import RequestContext
 from viax.api.intake import RequestIntake
 from viax.api.limits import Limits
+from viax.api.media import SpecView
+from viax.api.persisted import persisted_queries
 from viax.api.production import GATEWAY_HEADER, Exposure, is_gateway
 from viax.api.schema import build_schema
 from viax.errors import StoreError
+from viax.expiry import run_expiry
 from viax.motion.model import ModelRegistry, default_registry
 from viax.motion.snapshot import Principal
 from viax.settings import Settings
@@ -63,7 +66,7 @@ class Runtime:
         return self.store.engine
 
 
-class GatewayView(GraphQL[RequestContext, None]):
+class GatewayView(SpecView):
     """The GraphQL endpoint; the principal was set by `BearerAuth`."""
 
     def __init__(self, runtime: Runtime) -> None:
@@ -189,7 +192,14 @@ def create_app(
         try:
             await ensure_migrated(engine)
             runtime.store = Store(engine, runtime.models)
-            yield
+            interval = settings.expiry_interval_seconds
+            sweeper = asyncio.create_task(run_expiry(runtime.store, clock, interval))
+            try:
+                yield
+            finally:
+                sweeper.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await sweeper
         finally:
             runtime.store = None
             await engine.dispose()
@@ -201,7 +211,12 @@ def create_app(
             Route("/readyz", readyz),
             Route(
                 "/graphql",
-                BearerAuth(RequestIntake(view, settings.max_body_bytes), runtime),
+                BearerAuth(
+                    RequestIntake(
+                        persisted_queries(view, settings), settings.max_body_bytes
+                    ),
+                    runtime,
+                ),
                 methods=["GET", "POST"],
             ),
         ],

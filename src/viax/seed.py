@@ -210,14 +210,26 @@ async def seed(store: Store, *, motions: int = 40, now: datetime) -> SeedReport:
     plans = _plans(motions, random.Random(2026))
     span = timedelta(days=50) / max(motions, 1)
     for index, plan in enumerate(plans):
-        journey = _Journey(store, plan, now - timedelta(days=90) + span * index)
-        await journey.travel()
+        start = now - timedelta(days=90) + span * index
+        if plan.target in _STILL_OPEN:
+            # Recent enough that their quotes are still valid to act on.
+            start = now - timedelta(days=2) + timedelta(minutes=index)
+        await _Journey(store, plan, start).travel()
     message = f"seeded {len(PRODUCTS)} products and {motions} motions"
     logger.info("seeded %s products and %s motions", len(PRODUCTS), motions)
     return SeedReport(
         True, len(PRODUCTS), len(ACCOUNTS), len(PARTNERS), motions, message
     )
 
+
+_STILL_OPEN = frozenset(
+    {
+        MotionState.DRAFT,
+        MotionState.PENDING_APPROVAL,
+        MotionState.QUOTED,
+        MotionState.ACCEPTED,
+    }
+)
 
 # The states a motion passes on its way to being paid, in order.
 _ROAD = (

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 import logging
+from pathlib import Path
 
 from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -37,6 +38,9 @@ class Settings(BaseSettings):
     port: int = Field(default=8000, ge=1, le=65535)
     log_format: LogFormat = LogFormat.TEXT
     log_level: str = "INFO"
+    expiry_interval_seconds: float = Field(default=60, gt=0)
+    persisted_query_cache_size: int = Field(default=1000, ge=1, le=1_000_000)
+    trusted_documents: Path | None = None
     production: bool = False
     allow_introspection: bool = False
     gateway_credential: str | None = Field(default=None, min_length=16)
@@ -58,6 +62,13 @@ class Settings(BaseSettings):
             async_url(value)
         except (ConfigurationError, ArgumentError) as error:
             raise ValueError(str(error)) from error
+        return value
+
+    @field_validator("trusted_documents")
+    @classmethod
+    def _document_directory(cls, value: Path | None) -> Path | None:
+        if value is not None and not any(value.glob("*.graphql")):
+            raise ValueError(f"no *.graphql file in {value}")
         return value
 
     @field_validator("log_level")

@@ -16,7 +16,7 @@ from gql.transport.httpx import HTTPXAsyncTransport
 from sqlalchemy import event
 
 from viax.api.auth import mint_token
-from viax.app import create_app
+from viax.app import Clock, create_app, system_clock
 from viax.seed import seed
 from viax.settings import Settings
 from viax.store.transitions import Store
@@ -45,9 +45,9 @@ class StatementCounter:
 class LiveServer:
     """Uvicorn serving the gateway in a thread with its own event loop."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, clock: Clock = system_clock) -> None:
         self.settings = settings
-        self.app = create_app(settings)
+        self.app = create_app(settings, clock=clock)
         config = uvicorn.Config(
             self.app, host="127.0.0.1", port=0, log_level="warning", lifespan="on"
         )
@@ -84,6 +84,23 @@ class LiveServer:
         )
 
 
+@dataclass
+class SetClock:
+    """A gateway clock the test moves between steps."""
+
+    now: datetime
+
+    @classmethod
+    def on(cls, year: int, month: int, day: int) -> SetClock:
+        return cls(datetime(year, month, day, 9, 0, tzinfo=UTC))
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def set(self, year: int, month: int, day: int) -> None:
+        self.now = datetime(year, month, day, 9, 0, tzinfo=UTC)
+
+
 class Session:
     """A gql session acting as one principal."""
 
@@ -107,11 +124,14 @@ async def seeded_url(store: Store, store_url: str) -> str:
     return store_url
 
 
-def serving(url: str) -> Iterator[LiveServer]:
+def serving(url: str, clock: Clock = system_clock) -> Iterator[LiveServer]:
     settings = Settings(
-        database_url=url, jwt_secret="a-test-secret-of-32-bytes-or-more"
+        database_url=url,
+        jwt_secret="a-test-secret-of-32-bytes-or-more",
+        # The demo data is dated in the past: no sweep may change it mid-test.
+        expiry_interval_seconds=3600,
     )
-    server = LiveServer(settings)
+    server = LiveServer(settings, clock)
     server.start()
     yield server
     server.stop()

@@ -73,9 +73,9 @@ async def test_token_bomb_is_refused(gateway: LiveServer) -> None:
 async def test_huge_page_is_refused(gateway: LiveServer) -> None:
     query = "query($n: Int) { motions(first: $n) { edges { node { id } } } }"
 
-    assert await _refusal(gateway, query, n=100_000) == "PAGE_TOO_LARGE"
+    assert await _refusal(gateway, query, n=100_000) == "INVALID_INPUT"
     assert await _refusal(gateway, "{ products(first: 101) { edges { cursor } } }") == (
-        "PAGE_TOO_LARGE"
+        "INVALID_INPUT"
     )
 
 
@@ -226,6 +226,5 @@ async def test_mutation_over_get_is_refused_and_query_over_get_runs(
             "/graphql", params={"query": "{ viewer { id } }"}, headers=headers
         )
 
-    assert mutation.status_code == 400
-    assert "mutations are not allowed" in mutation.text.lower()
+    assert mutation.status_code == 405
     assert query.json()["data"] == {"viewer": {"id": "sales@test"}}

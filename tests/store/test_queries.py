@@ -18,6 +18,7 @@ from viax.seed import ACCOUNTS, PARTNERS, PRODUCTS
 from viax.store.effects import Target, write_effects
 from viax.store.queries import (
     MotionFilter,
+    Window,
     entitled_skus,
     fetch_accounts,
     fetch_partners,
@@ -107,10 +108,12 @@ async def test_catalog_lists_page_in_id_order(store_engine: AsyncEngine) -> None
     await catalog_loaded(store_engine)
 
     async with store_engine.connect() as connection:
-        first = await list_products(connection, first=5, after=None)
-        rest = await list_products(connection, first=5, after=first.items[-1].id)
-        accounts = await list_accounts(connection, first=100, after=2)
-        partners = await list_partners(connection, first=1, after=None)
+        first = await list_products(connection, Window(first=5))
+        rest = await list_products(
+            connection, Window(first=5, after=first.items[-1].id)
+        )
+        accounts = await list_accounts(connection, Window(first=100, after=2))
+        partners = await list_partners(connection, Window(first=1))
 
     assert [p.id for p in first.items + rest.items] == [p.id for p in PRODUCTS]
     assert (first.has_next, rest.has_next) == (True, False)
@@ -165,8 +168,7 @@ async def _listed(
             connection,
             filter=wanted or MotionFilter(),
             visible_to=who,
-            first=100,
-            after=None,
+            window=Window(first=100),
         )
     return [motion.id for motion in page.items]
 
@@ -224,14 +226,16 @@ async def test_motion_lists_page_newest_first(store_engine: AsyncEngine) -> None
 
     async with store_engine.connect() as connection:
         first = await list_motions(
-            connection, filter=MotionFilter(), visible_to=ADMIN, first=3, after=None
+            connection,
+            filter=MotionFilter(),
+            visible_to=ADMIN,
+            window=Window(first=3),
         )
         rest = await list_motions(
             connection,
             filter=MotionFilter(),
             visible_to=ADMIN,
-            first=3,
-            after=first.items[-1].id,
+            window=Window(first=3, after=first.items[-1].id),
         )
 
     assert [m.id for m in first.items] == newest_first[:3]

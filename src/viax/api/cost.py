@@ -179,7 +179,7 @@ def _page(walk: _Walk, node: FieldNode) -> int:
 
 def _page_refusal(maximum: int) -> GraphQLError:
     return refusal(
-        f"first must be between 0 and {maximum}", "PAGE_TOO_LARGE", limit=maximum
+        f"a page holds between 0 and {maximum} items", "INVALID_INPUT", limit=maximum
     )
 
 

@@ -9,7 +9,7 @@ import strawberry
 
 from viax.api.ids import decode_int, decode_key, int_key
 from viax.motion import decision as domain
-from viax.motion.snapshot import Channel
+from viax.motion.snapshot import Channel, MotionKind, MotionSnapshot
 
 DESCRIPTIONS = {
     "motion_id": "The motion to change.",
@@ -59,6 +59,32 @@ class StartMotionInput:
             channel=self.channel,
             partner_id=None if partner is None else decode_int(partner, "Partner") or 0,
             lines=tuple(line.to_domain() for line in self.lines or ()),
+        )
+
+
+@strawberry.input(description="Renew the agreement of a motion as a new motion.")
+class RenewAgreementInput:
+    motion_id: strawberry.ID = strawberry.field(
+        description="The motion whose agreement is renewed."
+    )
+    uplift_percent: Decimal | None = strawberry.field(
+        default=None, description="Raise on the previous unit nets; default 0."
+    )
+    idempotency_key: str | None = strawberry.field(
+        default=None, description=DESCRIPTIONS["idempotency_key"]
+    )
+    dry_run: bool | None = strawberry.field(
+        default=False, description=DESCRIPTIONS["dry_run"]
+    )
+
+    def to_domain(self, parent: MotionSnapshot) -> domain.StartInput:
+        return domain.StartInput(
+            account_id=parent.account_id,
+            channel=parent.channel,
+            partner_id=parent.partner_id,
+            kind=MotionKind.RENEWAL,
+            parent_motion_id=parent.id,
+            uplift_percent=self.uplift_percent or Decimal(0),
         )
 
 

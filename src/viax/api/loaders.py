@@ -46,6 +46,13 @@ class MotionByIdLoader(StoreLoader[MotionSnapshot | None]):
     fetch = staticmethod(queries.fetch_motions)
 
 
+class ChildrenByMotionLoader(StoreLoader[list[MotionSnapshot]]):
+    """The change motions of each motion: amendments, renewals, returns."""
+
+    fetch = staticmethod(queries.fetch_children)
+    missing: ClassVar[list[MotionSnapshot]] = []
+
+
 class SnapshotByMotionLoader(StoreLoader[MotionSnapshot | None]):
     """The whole aggregate: every facet of a page of motions resolves at once."""
 
@@ -79,6 +86,7 @@ class Loaders:
     """A fresh set for every request (and every subscription event)."""
 
     motion: MotionByIdLoader
+    children: ChildrenByMotionLoader
     snapshot: SnapshotByMotionLoader
     events: EventsByMotionLoader
     product: ProductByIdLoader
@@ -90,6 +98,7 @@ class Loaders:
     def create(cls, engine: AsyncEngine) -> Loaders:
         return cls(
             motion=MotionByIdLoader(engine),
+            children=ChildrenByMotionLoader(engine),
             snapshot=SnapshotByMotionLoader(engine),
             events=EventsByMotionLoader(engine),
             product=ProductByIdLoader(engine),

@@ -16,6 +16,7 @@ from viax.api.inputs import (
     InvoiceInput,
     IssueQuoteInput,
     PaymentInput,
+    RenewAgreementInput,
     SignAgreementInput,
     StartMotionInput,
     TransitionInput,
@@ -23,6 +24,7 @@ from viax.api.inputs import (
 from viax.api.loaders import Loaders
 from viax.api.types.results import TransitionResult, not_found, result_of
 from viax.motion.decision import TransitionRequest
+from viax.motion.scope import can_see
 from viax.motion.snapshot import Action
 from viax.store.outcome import Applied
 
@@ -68,6 +70,28 @@ class Mutation:
             action=Action.START,
             input=input.to_domain(),
             actor=info.context.principal,
+            idempotency_key=input.idempotency_key,
+            dry_run=bool(input.dry_run),
+        )
+        return await _run(info, request, None)
+
+    @strawberry.mutation(
+        description="Start a renewal motion of a motion's agreement, in DRAFT."
+    )
+    async def renew_agreement(
+        self, info: Info, input: RenewAgreementInput
+    ) -> TransitionResult:
+        parent_id = decode_int(input.motion_id, "Motion")
+        loaded = None
+        if parent_id is not None:
+            loaded = await info.context.loaders.motion.load(parent_id)
+        actor = info.context.principal
+        if loaded is None or not can_see(actor, loaded.partner_id, loaded.account_id):
+            return not_found(input.motion_id)
+        request = TransitionRequest(
+            action=Action.START,
+            input=input.to_domain(loaded),
+            actor=actor,
             idempotency_key=input.idempotency_key,
             dry_run=bool(input.dry_run),
         )

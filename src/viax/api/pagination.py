@@ -6,6 +6,7 @@ from strawberry.relay import from_base64, to_base64
 
 from viax.api.errors import bad_input
 from viax.api.ids import int_key
+from viax.store.selection import Window
 
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
@@ -28,10 +29,28 @@ def decode_cursor(cursor: str, kind: str) -> int:
     return position
 
 
-def page_size(first: int | None) -> int:
+def page_size(size: int | None) -> int:
     """The requested page size, defaulting to 20, never past 100."""
-    if first is None:
+    if size is None:
         return DEFAULT_PAGE_SIZE
-    if not 0 <= first <= MAX_PAGE_SIZE:
-        raise bad_input(f"first must be between 0 and {MAX_PAGE_SIZE}")
-    return first
+    if not 0 <= size <= MAX_PAGE_SIZE:
+        raise bad_input(f"page size must be between 0 and {MAX_PAGE_SIZE}")
+    return size
+
+
+def page_window(
+    kind: str,
+    first: int | None,
+    after: str | None,
+    last: int | None,
+    before: str | None,
+) -> Window:
+    """The page a connection's `first`/`after`/`last`/`before` ask for."""
+    if first is not None and last is not None:
+        raise bad_input("give first or last, not both")
+    return Window(
+        first=page_size(first) if last is None else None,
+        after=None if after is None else decode_cursor(after, kind),
+        last=None if last is None else page_size(last),
+        before=None if before is None else decode_cursor(before, kind),
+    )

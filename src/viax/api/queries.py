@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from datetime import datetime
-from typing import Protocol, TypeVar
+from typing import Annotated, Protocol, TypeVar
 
 import strawberry
 from graphql import GraphQLError
@@ -13,8 +13,9 @@ from strawberry.relay import GlobalID, GlobalIDValueError
 
 from viax.api.context import Info
 from viax.api.ids import decode_int
-from viax.api.pagination import decode_cursor, encode_cursor, page_size
+from viax.api.pagination import encode_cursor, page_window
 from viax.api.types.catalog import Account, Partner, PrincipalType, Product
+from viax.api.types.model import MotionModelType, find_model
 from viax.api.types.motion import Motion, MotionEvent, load_motion
 from viax.motion.scope import is_internal
 from viax.motion.snapshot import Channel, MotionKind, MotionState
@@ -108,31 +109,24 @@ def _require_internal(info: Info) -> None:
         )
 
 
-async def _page(
+async def _connection(
     info: Info,
     lister: Callable[..., Awaitable[store.Page[T]]],
     kind: str,
-    first: int | None,
-    after: str | None,
+    node: Callable[[T], N],
+    pages: tuple[int | None, str | None, int | None, str | None],
     **criteria: object,
-) -> tuple[list[T], bool]:
-    size = page_size(first)
-    cursor = None if after is None else decode_cursor(after, kind)
-    async with info.context.store.engine.connect() as conn:
-        page = await lister(conn, first=size, after=cursor, **criteria)
-    return list(page.items), page.has_next
-
-
-def _connection(
-    kind: str, items: list[T], has_next: bool, after: str | None, node: Callable[[T], N]
 ) -> relay.Connection[N]:
+    window = page_window(kind, *pages)
+    async with info.context.store.engine.connect() as conn:
+        page = await lister(conn, window=window, **criteria)
     edges = [
         relay.Edge(cursor=encode_cursor(kind, item.id), node=node(item))
-        for item in items
+        for item in page.items
     ]
     page_info = relay.PageInfo(
-        has_next_page=has_next,
-        has_previous_page=after is not None,
+        has_next_page=page.has_next,
+        has_previous_page=page.has_previous,
         start_cursor=edges[0].cursor if edges else None,
         end_cursor=edges[-1].cursor if edges else None,
     )
@@ -154,9 +148,37 @@ class Query:
         return await _resolve_nodes(info, ids)
 
     @strawberry.field(description="A motion by id; null if it is not visible.")
-    async def motion(self, info: Info, id: strawberry.ID) -> Motion | None:
+    async def motion(
+        self,
+        info: Info,
+        id: strawberry.ID,
+        as_of: Annotated[
+            datetime | None,
+            strawberry.argument(
+                description="Rebuild it from its events as it was at this instant; "
+                "null before it started."
+            ),
+        ] = None,
+    ) -> Motion | None:
         key = decode_int(id, "Motion")
-        return None if key is None else await load_motion(info, key)
+        found = None if key is None else await load_motion(info, key)
+        if found is None or as_of is None:
+            return found
+        if as_of.tzinfo is None:
+            raise GraphQLError(
+                "asOf needs a time zone", extensions={"code": "INVALID_INPUT"}
+            )
+        return await found.as_of(info, as_of)
+
+    @strawberry.field(
+        description="A motion model by kind, at a version or its latest; "
+        "null when none is loaded."
+    )
+    def motion_model(
+        self, info: Info, kind: MotionKind, version: int | None = None
+    ) -> MotionModelType | None:
+        found = find_model(info.context.models, kind, version)
+        return None if found is None else MotionModelType.of(found)
 
     @strawberry.field(description="Motions visible to you, newest first.")
     async def motions(
@@ -165,41 +187,62 @@ class Query:
         filter: MotionFilter | None = None,
         first: int | None = None,
         after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
     ) -> relay.Connection[Motion]:
-        criteria = (filter or MotionFilter()).to_store()
-        items, more = await _page(
+        return await _connection(
             info,
             store.list_motions,
             "motion",
-            first,
-            after,
-            filter=criteria,
+            Motion.of,
+            (first, after, last, before),
+            filter=(filter or MotionFilter()).to_store(),
             visible_to=info.context.principal,
         )
-        return _connection("motion", items, more, after, Motion.of)
 
     @strawberry.field(description="The catalog, by id.")
     async def products(
-        self, info: Info, first: int | None = None, after: str | None = None
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
     ) -> relay.Connection[Product]:
-        items, more = await _page(info, store.list_products, "product", first, after)
-        return _connection("product", items, more, after, Product.of)
+        pages = (first, after, last, before)
+        return await _connection(
+            info, store.list_products, "product", Product.of, pages
+        )
 
     @strawberry.field(description="Customer accounts (internal roles only).")
     async def accounts(
-        self, info: Info, first: int | None = None, after: str | None = None
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
     ) -> relay.Connection[Account]:
         _require_internal(info)
-        items, more = await _page(info, store.list_accounts, "account", first, after)
-        return _connection("account", items, more, after, Account.of)
+        pages = (first, after, last, before)
+        return await _connection(
+            info, store.list_accounts, "account", Account.of, pages
+        )
 
     @strawberry.field(description="Partners (internal roles only).")
     async def partners(
-        self, info: Info, first: int | None = None, after: str | None = None
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
     ) -> relay.Connection[Partner]:
         _require_internal(info)
-        items, more = await _page(info, store.list_partners, "partner", first, after)
-        return _connection("partner", items, more, after, Partner.of)
+        pages = (first, after, last, before)
+        return await _connection(
+            info, store.list_partners, "partner", Partner.of, pages
+        )
 
     @strawberry.field(description="Who you are, as the token says.")
     def viewer(self, info: Info) -> PrincipalType:

@@ -6,12 +6,12 @@ import logging
 import time
 from collections.abc import Iterator
 
-import strawberry
 from graphql import GraphQLError
 from strawberry.extensions import SchemaExtension, ValidationCache
 from strawberry.types import ExecutionContext
 
 from viax.api.budget import CostLedger, CostLimit
+from viax.api.entities import EntitySchema
 from viax.api.errors import ErrorPolicy, is_expected
 from viax.api.limits import DocumentLimits, Limits
 from viax.api.mutations import Mutation
@@ -42,7 +42,7 @@ class AccessLog(SchemaExtension):
         )
 
 
-class GatewaySchema(strawberry.federation.Schema):
+class GatewaySchema(EntitySchema):
     """The federation schema, leaving the logging of errors to `ErrorPolicy`."""
 
     def process_errors(

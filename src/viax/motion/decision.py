@@ -48,10 +48,15 @@ class LineInput:
 
 @dataclass(frozen=True, slots=True)
 class StartInput:
+    """Start a motion; a change motion names the motion it changes."""
+
     account_id: int
     channel: Channel
     partner_id: int | None = None
     lines: tuple[LineInput, ...] = ()
+    kind: MotionKind = MotionKind.NEW_BUSINESS
+    parent_motion_id: int | None = None
+    uplift_percent: Decimal = Decimal(0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,9 +162,9 @@ class TransitionRequest:
 class DecisionContext:
     """The facts the engine may consult; the store gathers them beforehand.
 
-    `products` holds every product named by the motion's lines, its quote
-    and the request's input lines. `entitled_skus` are the skus the account
-    holds as active entitlements (for prerequisites).
+    `products` holds every product named by the motion's lines, its quote,
+    the request's input lines and the parent's order. `entitled_skus` are
+    the skus the account holds as active entitlements (for prerequisites).
     """
 
     now: datetime
@@ -169,6 +174,8 @@ class DecisionContext:
     products: dict[int, Product]
     entitled_skus: frozenset[str] = frozenset()
     invoice_number_taken: bool = False
+    parent: MotionSnapshot | None = None  # the motion a change motion changes
+    siblings: tuple[MotionSnapshot, ...] = ()  # the parent's change motions
 
 
 # --- verdicts -----------------------------------------------------------
@@ -197,6 +204,7 @@ class MotionStarted:
     model_name: str
     model_version: int
     kind: MotionKind = MotionKind.NEW_BUSINESS
+    parent_id: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

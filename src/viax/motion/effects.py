@@ -47,6 +47,7 @@ from viax.motion.pricing import (
     price_lines,
     required_approvals,
 )
+from viax.motion.renewal import price_renewal, renewal_approvals, renewal_lines
 from viax.motion.snapshot import (
     Action,
     Agreement,
@@ -57,6 +58,7 @@ from viax.motion.snapshot import (
     Fulfilment,
     FulfilmentLine,
     Invoice,
+    MotionKind,
     MotionSnapshot,
     MotionState,
     Order,
@@ -96,6 +98,10 @@ def _motion(call: GuardCall) -> MotionSnapshot:
     return _need(call.snapshot, "motion")
 
 
+def _parent(call: GuardCall) -> MotionSnapshot:
+    return _need(call.context.parent, "parent motion")
+
+
 def _start(call: GuardCall) -> Outcome:
     asked = _asked(call, StartInput)
     account = _need(call.account, "account")
@@ -108,8 +114,13 @@ def _start(call: GuardCall) -> Outcome:
         model_name=call.model.name,
         model_version=call.model.version,
         kind=call.model.motion_kind,
+        parent_id=asked.parent_motion_id,
     )
-    lines = call.proposed_lines() or ()
+    if asked.kind is MotionKind.RENEWAL:
+        parent = _need(call.context.parent, "parent motion")
+        lines = renewal_lines(parent, asked.uplift_percent)
+    else:
+        lines = call.proposed_lines() or ()
     effects: tuple[Effect, ...] = (
         (started, LinesReplaced(lines)) if lines else (started,)
     )
@@ -133,6 +144,11 @@ def _issue_quote(call: GuardCall) -> Outcome:
     need = required_approvals(
         quote.lines, motion.channel, quote.total, call.model.approval
     )
+    if motion.kind is MotionKind.RENEWAL:
+        cap = _need(_parent(call).agreement, "parent agreement").uplift_cap_percent
+        need = renewal_approvals(
+            quote.lines, motion.channel, quote.total, call.model.approval, cap
+        )
     if not need.roles:
         return Outcome((QuoteIssued(quote),), MotionState.QUOTED)
     approval = Approval(quote.revision, ApprovalStatus.PENDING, need.roles, 1)
@@ -145,14 +161,26 @@ def _new_quote(
 ) -> Quote:
     terms = call.model.terms
     term = terms.default_months if asked.term_months is None else asked.term_months
-    priced = price_lines(
-        motion.lines,
-        call.context.products,
-        currency=motion.currency,
-        term_months=term,
-        partner_rate=partner_rate(call.model, motion.channel, call.partner),
-        model=call.model,
-    )
+    if motion.kind is MotionKind.RENEWAL:
+        # A renewal runs for the term it renews, at the nets of that term.
+        term = _need(_parent(call).quote, "parent quote").term_months
+        priced = price_renewal(
+            motion.lines,
+            call.context.products,
+            _parent(call),
+            currency=motion.currency,
+            term_months=term,
+            model=call.model,
+        )
+    else:
+        priced = price_lines(
+            motion.lines,
+            call.context.products,
+            currency=motion.currency,
+            term_months=term,
+            partner_rate=partner_rate(call.model, motion.channel, call.partner),
+            model=call.model,
+        )
     revision = motion.quote_revisions + 1
     now = call.context.now
     return Quote(
@@ -308,11 +336,15 @@ def _entitlement(
     ends_on = None
     if product.kind is ProductKind.SUBSCRIPTION:
         ends_on = _need(motion.agreement, "agreement").end_date
+    starts_on = call.context.now.date()
+    if motion.kind is MotionKind.RENEWAL:
+        # Renewed units run on from the day the renewed agreement ends.
+        starts_on = max(starts_on, _need(motion.agreement, "agreement").start_date)
     return Entitlement(
         position=position,
         product_id=ordered.product_id,
         quantity=line.quantity,
-        starts_on=call.context.now.date(),
+        starts_on=starts_on,
         ends_on=ends_on,
     )
 

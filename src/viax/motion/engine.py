@@ -189,6 +189,7 @@ def _started(
         owner=effect.owner,
         created_at=at,
         updated_at=at,
+        parent_id=effect.parent_id,
     )
 
 

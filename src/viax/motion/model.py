@@ -276,7 +276,18 @@ def parse_model(text: str, *, origin: str = "<text>") -> MotionModel:
     try:
         return MotionModel.model_validate(raw)
     except ValidationError as error:
-        raise ModelError(f"{origin}: {_describe(error)}") from error
+        raise ModelError(f"{origin}: {'; '.join(_problems(error))}") from error
+
+
+def model_problems(text: str) -> tuple[str, ...]:
+    """Every problem of a model's TOML text; empty when it is valid."""
+    try:
+        MotionModel.model_validate(tomllib.loads(text))
+    except tomllib.TOMLDecodeError as error:
+        return (f"not valid TOML: {error}",)
+    except ValidationError as error:
+        return tuple(_problems(error))
+    return ()
 
 
 def load_model(path: Path | str) -> MotionModel:
@@ -285,13 +296,15 @@ def load_model(path: Path | str) -> MotionModel:
     return parse_model(path.read_text(encoding="utf-8"), origin=path.name)
 
 
-def _describe(error: ValidationError) -> str:
-    problems = []
+def _problems(error: ValidationError) -> Iterator[str]:
     for item in error.errors(include_url=False):
         where = ".".join(str(part) for part in item["loc"])
         message = item["msg"].removeprefix("Value error, ")
-        problems.append(f"{where}: {message}" if where else message)
-    return "; ".join(problems)
+        if where:
+            yield f"{where}: {message}"
+        else:
+            # The whole-model check names its problems joined in one message.
+            yield from message.split("; ")
 
 
 class ModelRegistry:

@@ -16,7 +16,7 @@ from viax.motion.snapshot import (
     Product,
     ProductKind,
 )
-from viax.store.selection import Page, among, cut, page_size
+from viax.store.selection import Page, Window, among, keyset_page
 from viax.store.tables import accounts, entitlements, partners, product_prices, products
 
 
@@ -138,35 +138,26 @@ async def entitled_skus(connection: AsyncConnection, account_id: int) -> frozens
 
 
 async def _page(
-    connection: AsyncConnection, query: Select[Any], first: int, after: int | None
-) -> tuple[list[Row[Any]], bool]:
-    table = query.selected_columns
-    if after is not None:
-        query = query.where(table.id > after)
-    size = page_size(first)
-    result = await connection.execute(query.order_by(table.id).limit(size + 1))
-    return cut(list(result), size)
+    connection: AsyncConnection, query: Select[Any], window: Window
+) -> tuple[list[Row[Any]], bool, bool]:
+    key = query.selected_columns.id
+    return await keyset_page(connection, query, key, window, descending=False)
 
 
-async def list_products(
-    connection: AsyncConnection, *, first: int, after: int | None
-) -> Page[Product]:
-    """Products in id order, after the id `after`."""
-    rows, has_next = await _page(connection, select(products), first, after)
-    return Page(tuple(await _with_prices(connection, rows)), has_next)
+async def list_products(connection: AsyncConnection, window: Window) -> Page[Product]:
+    """Products in id order."""
+    rows, has_next, has_previous = await _page(connection, select(products), window)
+    items = tuple(await _with_prices(connection, rows))
+    return Page(items, has_next, has_previous)
 
 
-async def list_accounts(
-    connection: AsyncConnection, *, first: int, after: int | None
-) -> Page[Account]:
-    """Accounts in id order, after the id `after`."""
-    rows, has_next = await _page(connection, select(accounts), first, after)
-    return Page(tuple(_account(row) for row in rows), has_next)
+async def list_accounts(connection: AsyncConnection, window: Window) -> Page[Account]:
+    """Accounts in id order."""
+    rows, has_next, has_previous = await _page(connection, select(accounts), window)
+    return Page(tuple(_account(row) for row in rows), has_next, has_previous)
 
 
-async def list_partners(
-    connection: AsyncConnection, *, first: int, after: int | None
-) -> Page[Partner]:
-    """Partners in id order, after the id `after`."""
-    rows, has_next = await _page(connection, select(partners), first, after)
-    return Page(tuple(_partner(row) for row in rows), has_next)
+async def list_partners(connection: AsyncConnection, window: Window) -> Page[Partner]:
+    """Partners in id order."""
+    rows, has_next, has_previous = await _page(connection, select(partners), window)
+    return Page(tuple(_partner(row) for row in rows), has_next, has_previous)

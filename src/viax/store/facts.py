@@ -23,6 +23,7 @@ from viax.store.catalog import (
     fetch_partners,
     fetch_products,
 )
+from viax.store.motions import fetch_children
 from viax.store.snapshots import fetch_snapshots
 from viax.store.tables import invoices
 
@@ -58,10 +59,39 @@ def _parties(request: TransitionRequest, snapshot: MotionSnapshot | None) -> Par
     return Parties(None, None)
 
 
-def _product_ids(
+def _parent_id(
     request: TransitionRequest, snapshot: MotionSnapshot | None
+) -> int | None:
+    if snapshot is not None:
+        return snapshot.parent_id
+    if isinstance(request.input, StartInput):
+        return request.input.parent_motion_id
+    return None
+
+
+async def _parent(
+    connection: AsyncConnection,
+    request: TransitionRequest,
+    snapshot: MotionSnapshot | None,
+) -> MotionSnapshot | None:
+    parent_id = _parent_id(request, snapshot)
+    if parent_id is None:
+        return None
+    found = (await fetch_snapshots(connection, [parent_id])).get(parent_id)
+    # Starting a change motion must not reveal a motion the actor cannot see.
+    if found is None or not can_see(request.actor, found.partner_id, found.account_id):
+        return None
+    return found
+
+
+def _product_ids(
+    request: TransitionRequest,
+    snapshot: MotionSnapshot | None,
+    parent: MotionSnapshot | None,
 ) -> set[int]:
     ids: set[int] = set()
+    if parent is not None:
+        ids.update(held.product_id for held in parent.entitlements)
     if snapshot is not None:
         ids.update(line.product_id for line in snapshot.lines)
         if snapshot.quote is not None:
@@ -89,6 +119,7 @@ async def decision_context(
 ) -> DecisionContext:
     """Every fact the engine may consult for this request."""
     parties = _parties(request, snapshot)
+    parent = await _parent(connection, request, snapshot)
     account_id, partner_id = parties.account_id, parties.partner_id
     accounts = await fetch_accounts(
         connection, [] if account_id is None else [account_id]
@@ -96,7 +127,9 @@ async def decision_context(
     partners = await fetch_partners(
         connection, [] if partner_id is None else [partner_id]
     )
-    products = await fetch_products(connection, sorted(_product_ids(request, snapshot)))
+    products = await fetch_products(
+        connection, sorted(_product_ids(request, snapshot, parent))
+    )
     skus = (
         frozenset()
         if account_id is None
@@ -110,4 +143,15 @@ async def decision_context(
         products=products,
         entitled_skus=skus,
         invoice_number_taken=await _invoice_number_taken(connection, request),
+        parent=parent,
+        siblings=await _siblings(connection, parent),
     )
+
+
+async def _siblings(
+    connection: AsyncConnection, parent: MotionSnapshot | None
+) -> tuple[MotionSnapshot, ...]:
+    if parent is None:
+        return ()
+    children = await fetch_children(connection, [parent.id])
+    return tuple(children.get(parent.id, ()))

@@ -21,7 +21,7 @@ from viax.motion.snapshot import (
     Principal,
 )
 from viax.store.columns import principal_from_document
-from viax.store.selection import Page, among, cut, page_size
+from viax.store.selection import Page, Window, among, keyset_page
 from viax.store.tables import motion_lines, motions
 
 
@@ -69,6 +69,23 @@ async def fetch_motions(
         select(motions).where(among(connection, motions.c.id, ids))
     )
     return {row.id: motion_from_row(row) for row in result}
+
+
+async def fetch_children(
+    connection: AsyncConnection, parent_ids: Sequence[int]
+) -> dict[int, list[MotionSnapshot]]:
+    """The motions that change each parent, oldest first, facets left empty."""
+    if not parent_ids:
+        return {}
+    result = await connection.execute(
+        select(motions)
+        .where(among(connection, motions.c.parent_id, parent_ids))
+        .order_by(motions.c.id)
+    )
+    children: dict[int, list[MotionSnapshot]] = defaultdict(list)
+    for row in result:
+        children[row.parent_id].append(motion_from_row(row))
+    return dict(children)
 
 
 async def fetch_lines(
@@ -124,16 +141,11 @@ async def list_motions(
     *,
     filter: MotionFilter,
     visible_to: Principal,
-    first: int,
-    after: int | None,
+    window: Window,
 ) -> Page[MotionSnapshot]:
-    """Motions the principal may see, newest first, after the id `after`."""
-    size = page_size(first)
+    """Motions the principal may see, newest first, between two ids."""
     query = select(motions).where(scope_condition(visible_to), *_matching(filter))
-    if after is not None:
-        query = query.where(motions.c.id < after)
-    result = await connection.execute(
-        query.order_by(motions.c.id.desc()).limit(size + 1)
+    rows, has_next, has_previous = await keyset_page(
+        connection, query, motions.c.id, window, descending=True
     )
-    rows, has_next = cut(list(result), size)
-    return Page(tuple(motion_from_row(row) for row in rows), has_next)
+    return Page(tuple(motion_from_row(row) for row in rows), has_next, has_previous)

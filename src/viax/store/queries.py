@@ -31,9 +31,15 @@ from viax.store.facets import (
     fetch_orders,
     fetch_payments,
 )
-from viax.store.motions import MotionFilter, fetch_lines, fetch_motions, list_motions
+from viax.store.motions import (
+    MotionFilter,
+    fetch_children,
+    fetch_lines,
+    fetch_motions,
+    list_motions,
+)
 from viax.store.quotes import fetch_approvals, fetch_quotes
-from viax.store.selection import MAX_PAGE, Page
+from viax.store.selection import MAX_PAGE, Page, Window
 from viax.store.snapshots import fetch_snapshots
 
 __all__ = [
@@ -41,10 +47,12 @@ __all__ = [
     "EventRecord",
     "MotionFilter",
     "Page",
+    "Window",
     "entitled_skus",
     "fetch_accounts",
     "fetch_agreements",
     "fetch_approvals",
+    "fetch_children",
     "fetch_entitled_skus",
     "fetch_entitlements",
     "fetch_events",

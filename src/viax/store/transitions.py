@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from viax.errors import StoreError
 from viax.motion.codec import encode
-from viax.motion.decision import Decision, TransitionRequest
+from viax.motion.decision import Decision, StartInput, TransitionRequest
 from viax.motion.engine import decide, input_digest
 from viax.motion.model import ModelRegistry, MotionModel
 from viax.motion.snapshot import Action, MotionKind, MotionSnapshot
@@ -130,7 +130,11 @@ class _Transition:
 
     def _model(self, snapshot: MotionSnapshot | None) -> MotionModel:
         if snapshot is None:
-            return self.registry.latest(MotionKind.NEW_BUSINESS)
+            asked = self.request.input
+            kind = (
+                asked.kind if isinstance(asked, StartInput) else MotionKind.NEW_BUSINESS
+            )
+            return self.registry.latest(kind)
         return self.registry.get(snapshot.model_name, snapshot.model_version)
 
     async def _write(

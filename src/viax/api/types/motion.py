@@ -28,6 +28,7 @@ from viax.motion import snapshot as domain
 from viax.motion.decision import Verdict
 from viax.motion.scope import can_see
 from viax.store.queries import EventRecord
+from viax.store.rebuild import motion_as_of
 
 # Registered on the domain enums themselves, so that fields are annotated
 # with the domain types and mypy sees real classes.
@@ -204,7 +205,7 @@ class Motion(relay.Node):
     @strawberry.field(description="The agreement; null until signed.")
     async def agreement(self, info: Info) -> Agreement | None:
         agreement = (await self._aggregate(info)).agreement
-        return None if agreement is None else Agreement.of(agreement)
+        return None if agreement is None else Agreement.of(agreement, self.key)
 
     @strawberry.field(description="The order; null until placed.")
     async def order(self, info: Info) -> Order | None:
@@ -244,13 +245,38 @@ class Motion(relay.Node):
             return None
         return await load_motion(info, self.core.parent_id)
 
+    @strawberry.field(description="The change motions of this one, oldest first.")
+    async def children(
+        self, info: Info, first: int | None = None, after: str | None = None
+    ) -> relay.Connection[Motion]:
+        found = await load_children(info, self.key)
+        start = 0 if after is None else decode_cursor(after, "motion")
+        chosen = [m for m in found if m.key > start]
+        size = page_size(first)
+        edges = [
+            relay.Edge(cursor=encode_cursor("motion", m.key), node=m)
+            for m in chosen[:size]
+        ]
+        return relay.Connection(
+            edges=edges,
+            page_info=relay.PageInfo(
+                has_next_page=len(chosen) > size,
+                has_previous_page=start > 0,
+                start_cursor=edges[0].cursor if edges else None,
+                end_cursor=edges[-1].cursor if edges else None,
+            ),
+        )
+
     @strawberry.field(description="Applied transitions, oldest first.")
     async def history(
         self, info: Info, first: int | None = None, after: str | None = None
     ) -> relay.Connection[MotionEvent]:
         events = await info.context.loaders.events.load(self.key)
         start = 0 if after is None else decode_cursor(after, "event")
-        chosen = [e for e in events if e.sequence > start]
+        # A motion rebuilt as of an instant has only the history up to it.
+        chosen = [
+            e for e in events if e.sequence > start and e.version <= self.core.version
+        ]
         size = page_size(first)
         edges = [
             relay.Edge(
@@ -283,6 +309,12 @@ class Motion(relay.Node):
             for a in engine.availability(model, facts, context.principal)
         ]
 
+    async def as_of(self, info: Info, instant: datetime) -> Motion | None:
+        """This motion as its events had made it by `instant`."""
+        events = await info.context.loaders.events.load(self.key)
+        rebuilt = motion_as_of(self.core, events, instant)
+        return None if rebuilt is None else Motion.of(rebuilt, complete=True)
+
     @classmethod
     async def resolve_nodes(  # type: ignore[override]
         cls, *, info: Info, node_ids: Iterable[str], required: bool = False
@@ -312,3 +344,13 @@ class Motion(relay.Node):
 async def load_motion(info: Info, motion_id: int) -> Motion | None:
     """A motion by id through the loader, honouring the viewer's scope."""
     return Motion.visible(info, await info.context.loaders.motion.load(motion_id))
+
+
+async def load_children(
+    info: Info, motion_id: int, kind: domain.MotionKind | None = None
+) -> list[Motion]:
+    """The visible change motions of a motion, of one kind or of any."""
+    found = await info.context.loaders.children.load(motion_id)
+    chosen = [c for c in found if kind is None or c.kind is kind]
+    visible = (Motion.visible(info, child) for child in chosen)
+    return [motion for motion in visible if motion is not None]

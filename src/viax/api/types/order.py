@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
@@ -12,6 +13,9 @@ from viax.api.ids import encode_id
 from viax.api.types.catalog import Money, Product
 from viax.api.types.quote import load_product
 from viax.motion import snapshot as domain
+
+if TYPE_CHECKING:
+    from viax.api.types.motion import Motion
 
 strawberry.enum(domain.OrderStatus, name="OrderStatus")
 strawberry.enum(domain.EntitlementStatus, name="EntitlementStatus")
@@ -33,10 +37,21 @@ class Agreement:
     renewal_uplift_cap_percent: Decimal = strawberry.field(
         description="Highest renewal uplift without tier-2 approval."
     )
+    motion_id: strawberry.Private[int]
+
+    @strawberry.field(description="The renewal motions of this agreement.")
+    async def renewals(
+        self, info: Info
+    ) -> list[Annotated[Motion, strawberry.lazy("viax.api.types.motion")]]:
+        # The motion module builds agreements, so it is imported when used.
+        from viax.api.types.motion import load_children
+
+        return await load_children(info, self.motion_id, domain.MotionKind.RENEWAL)
 
     @classmethod
-    def of(cls, agreement: domain.Agreement) -> Agreement:
+    def of(cls, agreement: domain.Agreement, motion_id: int) -> Agreement:
         return cls(
+            motion_id=motion_id,
             number=agreement.number,
             start_date=agreement.start_date,
             end_date=agreement.end_date,

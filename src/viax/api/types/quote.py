@@ -9,9 +9,12 @@ import strawberry
 
 from viax.api.audience import Audience, restricted, restricted_resolver
 from viax.api.context import Info
+from viax.api.ids import decode_int
 from viax.api.types.catalog import Money, Product
 from viax.motion import snapshot as domain
+from viax.motion.scope import can_see
 from viax.motion.snapshot import ProductKind
+from viax.motion.waterfall import LineChange, waterfall_diff
 
 
 async def load_product(info: Info, product_id: int) -> Product:
@@ -90,6 +93,65 @@ class QuoteLine:
 strawberry.enum(domain.QuoteStatus, name="QuoteStatus")
 
 
+@strawberry.type(description="One waterfall step in both quotes.")
+class StepChange:
+    step: str = strawberry.field(description="LIST, VOLUME, UPLIFT, NET...")
+    amount: Money | None = strawberry.field(
+        description="In this quote; null when it has no such step."
+    )
+    against: Money | None = strawberry.field(
+        description="In the other quote; null when it has no such step."
+    )
+
+
+@strawberry.type(description="One product in both quotes, side by side.")
+class QuoteLineChange:
+    quantity: int = strawberry.field(description="Units in this quote.")
+    against_quantity: int = strawberry.field(description="Units in the other.")
+    unit_net: Money = strawberry.field(description="Net per unit here.")
+    against_unit_net: Money = strawberry.field(description="Net per unit there.")
+    net: Money = strawberry.field(description="Net of the product here.")
+    against_net: Money = strawberry.field(description="Net of the product there.")
+    change: Money = strawberry.field(description="Net here less net there.")
+    steps: list[StepChange] = strawberry.field(description="Each step in both.")
+    product_id: strawberry.Private[int]
+
+    @strawberry.field(description="The product compared.")
+    async def product(self, info: Info) -> Product:
+        return await load_product(info, self.product_id)
+
+    @classmethod
+    def of(cls, change: LineChange, currency: str) -> QuoteLineChange:
+        def money(amount: int | None) -> Money | None:
+            return None if amount is None else Money.of(amount, currency)
+
+        return cls(
+            quantity=change.quantity,
+            against_quantity=change.against_quantity,
+            unit_net=Money.of(change.unit_net, currency),
+            against_unit_net=Money.of(change.against_unit_net, currency),
+            net=Money.of(change.net, currency),
+            against_net=Money.of(change.against_net, currency),
+            change=Money.of(change.change, currency),
+            steps=[
+                StepChange(
+                    step=s.step, amount=money(s.amount), against=money(s.against)
+                )
+                for s in change.steps
+            ],
+            product_id=change.product_id,
+        )
+
+
+async def _visible_quote(info: Info, motion_gid: str) -> domain.Quote | None:
+    key = decode_int(motion_gid, "Motion")
+    core = None if key is None else await info.context.loaders.motion.load(key)
+    principal = info.context.principal
+    if core is None or not can_see(principal, core.partner_id, core.account_id):
+        return None
+    return (await info.context.full_snapshot(core)).quote
+
+
 @strawberry.type(description="A priced offer; its price hash binds the order.")
 class Quote:
     number: str = strawberry.field(description="Quote reference.")
@@ -103,11 +165,30 @@ class Quote:
     accepted_by: str | None = strawberry.field(description="Who accepted it.")
     accepted_at: datetime | None = strawberry.field(description="When.")
     lines: list[QuoteLine] = strawberry.field(description="Priced lines.")
+    source: strawberry.Private[domain.Quote]
+
+    @strawberry.field(
+        description="How these prices differ from another motion's quote (e.g. "
+        "a renewal's parent), product by product and step by step; null when "
+        "that motion is not visible or has no quote."
+    )
+    async def waterfall_diff(
+        self, info: Info, against: strawberry.ID
+    ) -> list[QuoteLineChange] | None:
+        other = await _visible_quote(info, against)
+        if other is None:
+            return None
+        currency = self.source.currency
+        return [
+            QuoteLineChange.of(change, currency)
+            for change in waterfall_diff(self.source, other)
+        ]
 
     @classmethod
     def of(cls, quote: domain.Quote) -> Quote:
         currency = quote.currency
         return cls(
+            source=quote,
             number=quote.number,
             status=quote.status,
             issued_at=quote.issued_at,

@@ -1,0 +1,108 @@
+"""A motion as it was at an instant, rebuilt from its events."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from tests.api.conftest import (
+    LiveServer,
+    Session,
+    SetClock,
+    applied,
+    operations,
+    serving,
+)
+from tests.api.test_renewal import CRM_PRO, UMBRELLA, step
+
+MOTIONS = operations("motions")
+
+
+@pytest.fixture
+def clock() -> SetClock:
+    return SetClock.on(2027, 1, 2)
+
+
+@pytest.fixture
+def gateway(seeded_url: str, clock: SetClock) -> Iterator[LiveServer]:
+    """The gateway on the demo catalog, on a clock the test sets."""
+    yield from serving(seeded_url, clock)
+
+
+async def as_of(session: Session, motion: dict[str, Any], at: str) -> Any:
+    data = await session.run(MOTIONS, "MotionAsOf", id=motion["id"], asOf=at)
+    return data["motion"]
+
+
+async def three_days_of_a_deal(connect: Any, sales: Session, clock: SetClock) -> Any:
+    """Started on 2 January, quoted and accepted on the 5th, fulfilled on the 10th."""
+    motion = await applied(
+        sales,
+        "StartMotion",
+        accountId=UMBRELLA,
+        channel="DIRECT",
+        lines=[{"productId": CRM_PRO, "quantity": 4}],
+    )
+    clock.set(2027, 1, 5)
+    motion = await step(sales, "IssueQuote", motion)
+    motion = await step(sales, "AcceptQuote", motion)
+    clock.set(2027, 1, 10)
+    motion = await step(
+        sales, "SignAgreement", motion, startDate="2027-02-01", signedBy="Al Buyer"
+    )
+    motion = await step(sales, "PlaceOrder", motion)
+    (line,) = motion["order"]["lines"]
+    async with connect("fulfilment", "ops@house") as ops:
+        return await step(
+            ops,
+            "RecordFulfilment",
+            motion,
+            lines=[{"orderLineId": line["id"], "quantity": 4}],
+        )
+
+
+async def test_as_of_shows_the_motion_at_three_instants(
+    connect: Any, sales: Session, clock: SetClock
+) -> None:
+    # given a deal that moved on three different days
+    motion = await three_days_of_a_deal(connect, sales, clock)
+
+    # when it is read as of each of those days
+    drafted = await as_of(sales, motion, "2027-01-03T00:00:00+00:00")
+    accepted = await as_of(sales, motion, "2027-01-06T00:00:00+00:00")
+    fulfilled = await as_of(sales, motion, "2027-01-11T00:00:00+00:00")
+
+    # then each shows what was true then
+    assert (drafted["state"], drafted["version"], drafted["quote"]) == (
+        "DRAFT",
+        1,
+        None,
+    )
+    assert [line["quantity"] for line in drafted["lines"]] == [4]
+    assert accepted["state"] == "ACCEPTED"
+    assert accepted["quote"]["status"] == "ACCEPTED"
+    assert (accepted["agreement"], accepted["order"]) == (None, None)
+    assert fulfilled["state"] == "FULFILLED"
+    assert fulfilled["agreement"]["startDate"] == "2027-02-01"
+    assert fulfilled["order"]["status"] == "FULFILLED"
+    assert [e["quantity"] for e in fulfilled["entitlements"]] == [4]
+    assert fulfilled == await as_of(sales, motion, "2027-06-01T00:00:00+00:00")
+
+
+async def test_as_of_before_the_start_is_null(
+    connect: Any, sales: Session, clock: SetClock
+) -> None:
+    motion = await three_days_of_a_deal(connect, sales, clock)
+
+    assert await as_of(sales, motion, "2027-01-01T00:00:00+00:00") is None
+
+
+async def test_as_of_without_a_time_zone_is_refused(
+    connect: Any, sales: Session, clock: SetClock
+) -> None:
+    motion = await three_days_of_a_deal(connect, sales, clock)
+
+    with pytest.raises(Exception, match="time zone"):
+        await as_of(sales, motion, "2027-01-03T00:00:00")
