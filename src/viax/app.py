@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import cast
 
+import jwt
 import orjson
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -27,10 +28,18 @@ from strawberry.http.exceptions import WebSocketDisconnected
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.types.unset import UNSET, UnsetType
 
-from viax.api.auth import AuthenticationError, authenticate, authenticate_until
+from viax.api.auth import (
+    AuthenticationError,
+    authenticate_request,
+    key_set,
+    verify_request,
+)
 from viax.api.context import RequestContext
+from viax.api.intake import RequestIntake
+from viax.api.limits import Limits
 from viax.api.media import SpecView
 from viax.api.persisted import persisted_queries
+from viax.api.production import GATEWAY_HEADER, Exposure, is_gateway
 from viax.api.schema import build_schema
 from viax.errors import StoreError
 from viax.events.feed import EventFeed
@@ -65,6 +74,7 @@ class Runtime:
     store: Store | None = None
     feed: EventFeed | None = None
     wakeups: Wakeups | None = None
+    keys: jwt.PyJWKClient | None = None
 
     @property
     def engine(self) -> AsyncEngine:
@@ -96,7 +106,8 @@ class GatewayView(SpecView):
     def __init__(self, runtime: Runtime) -> None:
         settings = runtime.settings
         super().__init__(
-            build_schema(),
+            build_schema(Limits.of(runtime.settings), Exposure.of(runtime.settings)),
+            graphql_ide=None if runtime.settings.production else "graphiql",
             subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,),
             connection_init_wait_timeout=timedelta(
                 seconds=settings.ws_init_timeout_seconds
@@ -118,6 +129,7 @@ class GatewayView(SpecView):
             clock=runtime.clock,
             request_id=request.scope["state"]["request_id"],
             feed=runtime.feed,
+            trusted_gateway=request.scope["state"].get("gateway", False),
         )
 
     async def on_ws_connect(
@@ -126,9 +138,11 @@ class GatewayView(SpecView):
         """Authenticate the connection with the token of its init payload."""
         params = context.connection_params or {}
         value = params.get("Authorization", params.get("authorization"))
+        bearer = value if isinstance(value, str) else None
+        runtime = self.runtime
         try:
-            principal, expires_at = authenticate_until(
-                value if isinstance(value, str) else None, self.runtime.settings
+            principal, expires_at = await verify_request(
+                bearer, runtime.settings, runtime.keys
             )
         except AuthenticationError as error:
             logger.info("websocket refused: %s", error)
@@ -155,15 +169,17 @@ class BearerAuth:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         state = scope.setdefault("state", {})
         state["request_id"] = uuid.uuid4().hex
-        if scope["type"] != "http" or _wants_ide(scope):
+        settings = self.runtime.settings
+        if scope["type"] != "http" or (not settings.production and _wants_ide(scope)):
             state["principal"] = ANONYMOUS
             await self.app(scope, receive, send)
             return
         headers = dict(scope["headers"])
+        state["gateway"] = is_gateway(headers.get(GATEWAY_HEADER), settings)
         raw = headers.get(b"authorization")
         try:
-            state["principal"] = authenticate(
-                raw.decode("latin-1") if raw else None, self.runtime.settings
+            state["principal"] = await authenticate_request(
+                raw.decode("latin-1") if raw else None, settings, self.runtime.keys
             )
         except AuthenticationError as error:
             response = _unauthenticated(str(error), state["request_id"])
@@ -226,7 +242,10 @@ def create_app(
 ) -> Starlette:
     """The gateway; it refuses to start on a database that is behind."""
     runtime = Runtime(
-        settings=settings, models=models or default_registry(), clock=clock
+        settings=settings,
+        models=models or default_registry(),
+        clock=clock,
+        keys=key_set(settings),
     )
 
     @contextlib.asynccontextmanager
@@ -255,7 +274,12 @@ def create_app(
             Route("/readyz", readyz),
             Route(
                 "/graphql",
-                BearerAuth(persisted_queries(view, settings), runtime),
+                BearerAuth(
+                    RequestIntake(
+                        persisted_queries(view, settings), settings.max_body_bytes
+                    ),
+                    runtime,
+                ),
                 methods=["GET", "POST"],
             ),
             WebSocketRoute("/graphql", BearerAuth(view, runtime)),

@@ -31,6 +31,7 @@ class Settings(BaseSettings):
     database_url: str = "sqlite:///viax.db"
     jwt_secret: str = Field(default=DEVELOPMENT_SECRET, min_length=32)
     jwt_public_key: str | None = None
+    jwt_jwks_url: str | None = None
     jwt_issuer: str = "viax"
     jwt_audience: str = "viax"
     host: str = "127.0.0.1"
@@ -45,6 +46,19 @@ class Settings(BaseSettings):
     events_poll_seconds: float = Field(default=1.0, gt=0)
     webhook_max_attempts: int = Field(default=8, ge=1)
     webhook_backoff_seconds: float = Field(default=2.0, ge=0)
+    production: bool = False
+    allow_introspection: bool = False
+    gateway_credential: str | None = Field(default=None, min_length=16)
+    max_query_depth: int = Field(default=12, ge=1)
+    max_aliases: int = Field(default=100, ge=0)
+    max_tokens: int = Field(default=5_000, ge=100)
+    max_body_bytes: int = Field(default=1_000_000, ge=1_024)
+    max_list_items: int = Field(default=500, ge=1)
+    # The store never returns more than 100 rows a page, whatever is set.
+    max_page_size: int = Field(default=100, ge=1, le=100)
+    max_query_cost: int = Field(default=100_000, ge=1)
+    cost_budget: int = Field(default=1_000_000, ge=1)
+    cost_refill_per_second: float = Field(default=10_000.0, gt=0)
 
     @field_validator("database_url")
     @classmethod
@@ -72,7 +86,8 @@ class Settings(BaseSettings):
 
     @property
     def uses_development_secret(self) -> bool:
-        return self.jwt_public_key is None and self.jwt_secret == DEVELOPMENT_SECRET
+        external = self.jwt_public_key is not None or self.jwt_jwks_url is not None
+        return not external and self.jwt_secret == DEVELOPMENT_SECRET
 
 
 def load_settings() -> Settings:

@@ -236,3 +236,40 @@ async def test_listing_costs_the_same_statements_for_5_and_50_motions(
 
     few, many = await statements(5), await statements(50)
     assert few == many > 0
+
+
+HISTORY = (
+    "query($id: ID!) { motion(id: $id) { history(first: 10) "
+    "{ edges { node { actor { id } } } } } }"
+)
+
+
+async def test_partners_see_approvers_only_as_the_house(connect: Any) -> None:
+    async with connect("partner", "pat@goldcrest", partner_id=2) as gold:
+        motion = await applied(
+            gold,
+            "StartMotion",
+            accountId=UMBRELLA,
+            channel="PARTNER",
+            partnerId=encode_id("Partner", 2),
+            lines=[line(CRM_PRO, 4, "15")],
+        )
+        motion = await applied(
+            gold, "IssueQuote", motionId=motion["id"], expectedVersion=motion["version"]
+        )
+        async with connect("deal_desk", "dee@desk") as desk:
+            await applied(
+                desk,
+                "ApproveMotion",
+                motionId=motion["id"],
+                expectedVersion=motion["version"],
+            )
+        seen_by_partner = await gold.run(HISTORY, None, id=motion["id"])
+    async with connect("sales", "sam@house") as sales:
+        seen_by_sales = await sales.run(HISTORY, None, id=motion["id"])
+
+    def actors(data: dict[str, Any]) -> list[str]:
+        return [e["node"]["actor"]["id"] for e in data["motion"]["history"]["edges"]]
+
+    assert actors(seen_by_partner) == ["pat@goldcrest", "pat@goldcrest", "internal"]
+    assert actors(seen_by_sales) == ["pat@goldcrest", "pat@goldcrest", "dee@desk"]

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
+from typing import Any
 
 import jwt
 
@@ -23,7 +25,13 @@ class AuthenticationError(ViaxError):
     """The request carries no valid token."""
 
 
-def _verification_key(settings: Settings) -> tuple[str, list[str]]:
+def _verification_key(
+    settings: Settings, keys: jwt.PyJWKClient | None, token: str
+) -> tuple[Any, list[str]]:
+    # One fixed algorithm per kind of key: an HMAC secret is never tried as
+    # a public key, nor a public key as an HMAC secret.
+    if keys is not None:
+        return keys.get_signing_key_from_jwt(token).key, ["RS256"]
     if settings.jwt_public_key:
         return settings.jwt_public_key, ["RS256"]
     return settings.jwt_secret, ["HS256"]
@@ -58,13 +66,50 @@ def _claim_id(claims: Mapping[str, object], name: str, type_name: str) -> int | 
     return key
 
 
-def authenticate(authorization: str | None, settings: Settings) -> Principal:
+def key_set(settings: Settings) -> jwt.PyJWKClient | None:
+    """The cached JWKS client of the settings, if they name a key set."""
+    if settings.jwt_jwks_url is None:
+        return None
+    # The set is kept for five minutes, so a rotated key is picked up without
+    # a restart, and a flood of unknown key ids cannot make it fetch again.
+    return jwt.PyJWKClient(
+        settings.jwt_jwks_url, cache_keys=True, lifespan=300, timeout=5
+    )
+
+
+async def authenticate_request(
+    authorization: str | None,
+    settings: Settings,
+    keys: jwt.PyJWKClient | None,
+) -> Principal:
+    """`authenticate`, off the event loop when a key set may be fetched."""
+    return (await verify_request(authorization, settings, keys))[0]
+
+
+async def verify_request(
+    authorization: str | None,
+    settings: Settings,
+    keys: jwt.PyJWKClient | None,
+) -> tuple[Principal, datetime]:
+    """`authenticate_until`, off the event loop when a key set may be fetched."""
+    if keys is None:
+        return authenticate_until(authorization, settings)
+    return await asyncio.to_thread(authenticate_until, authorization, settings, keys)
+
+
+def authenticate(
+    authorization: str | None,
+    settings: Settings,
+    keys: jwt.PyJWKClient | None = None,
+) -> Principal:
     """The principal of an `Authorization: Bearer` value, or an error."""
-    return authenticate_until(authorization, settings)[0]
+    return authenticate_until(authorization, settings, keys)[0]
 
 
 def authenticate_until(
-    authorization: str | None, settings: Settings
+    authorization: str | None,
+    settings: Settings,
+    keys: jwt.PyJWKClient | None = None,
 ) -> tuple[Principal, datetime]:
     """The principal of a bearer value, and when its token expires."""
     if not authorization:
@@ -72,8 +117,8 @@ def authenticate_until(
     scheme, _, token = authorization.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         raise AuthenticationError("authorization must be 'Bearer <token>'")
-    key, algorithms = _verification_key(settings)
     try:
+        key, algorithms = _verification_key(settings, keys, token.strip())
         claims = jwt.decode(
             token.strip(),
             key,

@@ -31,6 +31,8 @@ class RequestContext:
     # A WebSocket's connection_init payload, and when its token expires.
     connection_params: dict[str, object] | None = None
     expires_at: datetime | None = None
+    # Set when the request carries the federation gateway's credential.
+    trusted_gateway: bool = False
     loaders: Loaders = field(init=False)
 
     def __post_init__(self) -> None:

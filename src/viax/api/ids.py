@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import strawberry
 from strawberry.relay import GlobalID, GlobalIDValueError
 
@@ -23,6 +25,17 @@ def decode_key(value: str, type_name: str) -> str | None:
 def decode_int(value: str, type_name: str) -> int | None:
     """The integer key of a global id of `type_name`, or None."""
     key = decode_key(value, type_name)
-    if key is None or not key.isdigit() or len(key) > 18:
+    return None if key is None else int_key(key)
+
+
+def int_key(key: str) -> int | None:
+    """A node key as a database integer, or None if it cannot be one."""
+    # Past 18 digits a key overflows the 64-bit columns; it names nothing.
+    if not key.isascii() or not key.isdigit() or len(key) > 18:
         return None
     return int(key)
+
+
+def int_keys(keys: Iterable[str]) -> list[int]:
+    """Node keys as integers; a key that cannot be one becomes 0, never used."""
+    return [int_key(key) or 0 for key in keys]

@@ -7,7 +7,7 @@ from decimal import Decimal, InvalidOperation
 
 import strawberry
 
-from viax.api.ids import decode_int, decode_key
+from viax.api.ids import decode_int, decode_key, int_key
 from viax.motion import decision as domain
 from viax.motion.snapshot import Channel, MotionKind, MotionSnapshot
 
@@ -152,9 +152,9 @@ class FulfilmentLineInput:
     def to_domain(self, motion_id: int | None) -> domain.FulfilmentLineInput:
         key = decode_key(self.order_line_id, "OrderLine") or ""
         owner, _, position = key.partition(".")
-        known = owner == str(motion_id) and position.isdigit()
+        line = int_key(position) if owner == str(motion_id) else None
         return domain.FulfilmentLineInput(
-            order_line=int(position) if known else 0, quantity=self.quantity
+            order_line=0 if line is None else line, quantity=self.quantity
         )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from strawberry.relay import from_base64, to_base64
 
 from viax.api.errors import bad_input
+from viax.api.ids import int_key
 from viax.store.selection import Window
 
 DEFAULT_PAGE_SIZE = 20
@@ -22,9 +23,10 @@ def decode_cursor(cursor: str, kind: str) -> int:
         found, key = from_base64(cursor)
     except ValueError:
         raise bad_input("malformed cursor") from None
-    if found != kind or not key.isdigit() or len(key) > 18:
+    position = int_key(key)
+    if found != kind or position is None:
         raise bad_input("cursor does not belong to this connection")
-    return int(key)
+    return position
 
 
 def page_size(size: int | None) -> int:

@@ -6,13 +6,17 @@ import logging
 import time
 from collections.abc import Iterator
 
-import strawberry
-from strawberry.extensions import ParserCache, SchemaExtension, ValidationCache
+from graphql import GraphQLError
+from strawberry.extensions import SchemaExtension, ValidationCache
 from strawberry.tools import merge_types
+from strawberry.types import ExecutionContext
 
+from viax.api.budget import CostLedger, CostLimit
 from viax.api.entities import EntitySchema
-from viax.api.errors import ErrorPolicy
+from viax.api.errors import ErrorPolicy, is_expected
+from viax.api.limits import DocumentLimits, Limits
 from viax.api.mutations import Mutation
+from viax.api.production import Exposure, SchemaExposure
 from viax.api.queries import Query
 from viax.api.subscriptions import Subscription
 from viax.api.types.catalog import Account, Partner, Product
@@ -20,6 +24,7 @@ from viax.api.types.motion import Motion, MotionEvent
 from viax.api.webhooks import WebhookMutation, WebhookQuery
 
 access_log = logging.getLogger("viax.access")
+logger = logging.getLogger(__name__)
 
 
 class AccessLog(SchemaExtension):
@@ -40,9 +45,29 @@ class AccessLog(SchemaExtension):
         )
 
 
-def build_schema() -> strawberry.federation.Schema:
+class GatewaySchema(EntitySchema):
+    """The federation schema, leaving the logging of errors to `ErrorPolicy`."""
+
+    def process_errors(
+        self,
+        errors: list[GraphQLError],
+        execution_context: ExecutionContext | None = None,
+    ) -> None:
+        # ErrorPolicy logs each unexpected error once, with its request id;
+        # a client's malformed or refused request is no error of the server.
+        for error in errors:
+            if is_expected(error):
+                logger.debug("request refused: %s", error.message)
+
+
+def build_schema(
+    limits: Limits | None = None, exposure: Exposure | None = None
+) -> GatewaySchema:
     """Assemble the schema; cheap enough to call once per process."""
-    return EntitySchema(
+    bounds = limits or Limits()
+    shown = exposure or Exposure()
+    ledger = CostLedger(bounds.cost_budget, bounds.cost_refill_per_second)
+    return GatewaySchema(
         query=merge_types("Query", (Query, WebhookQuery)),
         mutation=merge_types("Mutation", (Mutation, WebhookMutation)),
         subscription=Subscription,
@@ -50,7 +75,9 @@ def build_schema() -> strawberry.federation.Schema:
         extensions=[
             AccessLog,
             ErrorPolicy,
-            lambda: ParserCache(maxsize=512),
+            lambda: DocumentLimits(bounds),
+            lambda: SchemaExposure(shown),
+            lambda: CostLimit(bounds, ledger),
             lambda: ValidationCache(maxsize=512),
         ],
         federation_version="2.7",

@@ -9,6 +9,7 @@ from graphql import GraphQLError
 
 from viax.api.context import Info
 from viax.api.ids import decode_int, encode_id
+from viax.api.pagination import page_size
 from viax.store import webhooks as store
 
 strawberry.enum(store.DeliveryStatus, name="DeliveryStatus")
@@ -79,8 +80,9 @@ class WebhookQuery:
         self, info: Info, status: store.DeliveryStatus | None = None, first: int = 50
     ) -> list[WebhookDelivery]:
         _require_admin(info)
+        size = page_size(first)
         async with info.context.store.engine.connect() as connection:
-            found = await store.list_deliveries(connection, status, min(first, 100))
+            found = await store.list_deliveries(connection, status, size)
         return [WebhookDelivery.of(d) for d in found]
 
 

@@ -9,8 +9,9 @@ from typing import Self
 import strawberry
 from strawberry import relay
 
+from viax.api.audience import Audience, restricted
 from viax.api.context import Info
-from viax.api.ids import decode_int, encode_id
+from viax.api.ids import decode_int, encode_id, int_keys
 from viax.motion import snapshot as domain
 from viax.motion.scope import is_internal
 
@@ -47,6 +48,12 @@ class Product(relay.Node):
         description="The base product an add-on needs, if any."
     )
     prices: strawberry.Private[dict[str, int]]
+    cost: strawberry.Private[int]
+    unit_cost: int | None = restricted(
+        Audience.INTERNAL,
+        "Internal cost per unit (per month for subscriptions), in minor units.",
+        "cost",
+    )
 
     @classmethod
     def of(cls, product: domain.Product) -> Self:
@@ -59,6 +66,7 @@ class Product(relay.Node):
             active=product.active,
             prerequisite_sku=product.prerequisite_sku,
             prices=product.list_prices,
+            cost=product.unit_cost,
         )
 
     @strawberry.field(description="Unit list price in a currency, if offered.")
@@ -70,7 +78,7 @@ class Product(relay.Node):
     async def resolve_nodes(  # type: ignore[override]
         cls, *, info: Info, node_ids: Iterable[str], required: bool = False
     ) -> list[Self | None]:
-        keys = [int(k) if k.isdigit() else 0 for k in node_ids]
+        keys = int_keys(node_ids)
         found = await info.context.loaders.product.load_many(keys)
         return [None if p is None else cls.of(p) for p in found]
 
@@ -106,7 +114,7 @@ class Account(relay.Node):
         cls, *, info: Info, node_ids: Iterable[str], required: bool = False
     ) -> list[Self | None]:
         principal = info.context.principal
-        keys = [int(k) if k.isdigit() else 0 for k in node_ids]
+        keys = int_keys(node_ids)
         found = await info.context.loaders.account.load_many(keys)
         return [
             cls.of(a) if a is not None and may_see_account(principal, a.id) else None
@@ -142,7 +150,7 @@ class Partner(relay.Node):
         cls, *, info: Info, node_ids: Iterable[str], required: bool = False
     ) -> list[Self | None]:
         principal = info.context.principal
-        keys = [int(k) if k.isdigit() else 0 for k in node_ids]
+        keys = int_keys(node_ids)
         found = await info.context.loaders.partner.load_many(keys)
         return [
             cls.of(p) if p is not None and may_see_partner(principal, p.id) else None

@@ -11,7 +11,7 @@ import strawberry
 from strawberry import relay
 
 from viax.api.context import Info
-from viax.api.ids import decode_int
+from viax.api.ids import decode_int, int_keys
 from viax.api.pagination import decode_cursor, encode_cursor, page_size
 from viax.api.types.catalog import Account, Money, Partner, PrincipalType, Product
 from viax.api.types.order import (
@@ -26,7 +26,7 @@ from viax.api.types.quote import Approval, Quote, load_product
 from viax.motion import engine
 from viax.motion import snapshot as domain
 from viax.motion.decision import Verdict
-from viax.motion.scope import can_see
+from viax.motion.scope import can_see, is_internal
 from viax.store.queries import EventRecord
 from viax.store.rebuild import motion_as_of
 
@@ -76,6 +76,10 @@ class MotionLine:
         return await load_product(info, self.product_id)
 
 
+# How an internal actor appears to partners and customers.
+THE_HOUSE = domain.Principal(subject="internal", roles=frozenset())
+
+
 @strawberry.type(description="An applied transition, as the audit trail holds it.")
 class MotionEvent(relay.Node):
     key: relay.NodeID[int]
@@ -86,11 +90,11 @@ class MotionEvent(relay.Node):
     )
     to_state: domain.MotionState = strawberry.field(description="State after.")
     version: int = strawberry.field(description="Motion version after the event.")
-    actor: PrincipalType = strawberry.field(description="Who acted.")
     at: datetime = strawberry.field(description="When it was applied.")
     idempotency_key: str | None = strawberry.field(description="Client's key.")
     input_digest: str = strawberry.field(description="Digest of the input.")
     motion_id: strawberry.Private[int]
+    acting: strawberry.Private[domain.Principal]
 
     @classmethod
     def of(cls, event: EventRecord) -> MotionEvent:
@@ -103,12 +107,21 @@ class MotionEvent(relay.Node):
             else domain.MotionState(event.from_state),
             to_state=domain.MotionState(event.to_state),
             version=event.version,
-            actor=PrincipalType.of(event.actor),
+            acting=event.actor,
             at=event.at,
             idempotency_key=event.idempotency_key,
             input_digest=event.input_digest,
             motion_id=event.motion_id,
         )
+
+    @strawberry.field(
+        description="Who acted. Partners and customers see the house's own"
+        " people, approvers included, only as the principal `internal`."
+    )
+    def actor(self, info: Info) -> PrincipalType:
+        if is_internal(self.acting) and not is_internal(info.context.principal):
+            return PrincipalType.of(THE_HOUSE)
+        return PrincipalType.of(self.acting)
 
     @strawberry.field(description="The motion as it is now.")
     async def motion(self, info: Info) -> Motion:
@@ -319,7 +332,7 @@ class Motion(relay.Node):
     async def resolve_nodes(  # type: ignore[override]
         cls, *, info: Info, node_ids: Iterable[str], required: bool = False
     ) -> list[Self | None]:
-        keys = [int(k) if k.isdigit() else 0 for k in node_ids]
+        keys = int_keys(node_ids)
         found = await info.context.loaders.motion.load_many(keys)
         return [cls.visible(info, snapshot) for snapshot in found]
 

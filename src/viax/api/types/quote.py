@@ -7,11 +7,13 @@ from decimal import Decimal
 
 import strawberry
 
+from viax.api.audience import Audience, restricted, restricted_resolver
 from viax.api.context import Info
 from viax.api.ids import decode_int
 from viax.api.types.catalog import Money, Product
 from viax.motion import snapshot as domain
 from viax.motion.scope import can_see
+from viax.motion.snapshot import ProductKind
 from viax.motion.waterfall import LineChange, waterfall_diff
 
 
@@ -37,22 +39,44 @@ class QuoteLine:
     quantity: int = strawberry.field(description="Units quoted.")
     discount_percent: Decimal = strawberry.field(description="Requested discount.")
     unit_list: Money = strawberry.field(description="Unit list price.")
-    steps: list[PriceStep] = strawberry.field(description="The waterfall.")
     unit_net: Money = strawberry.field(description="Net per unit for the term.")
     net: Money = strawberry.field(description="Net of the line for the term.")
     product_id: strawberry.Private[int]
+    term_months: strawberry.Private[int]
+    waterfall: strawberry.Private[list[PriceStep]]
 
     @strawberry.field(description="The quoted product.")
     async def product(self, info: Info) -> Product:
         return await load_product(info, self.product_id)
 
+    async def _margin(self, info: Info) -> Money:
+        product = await info.context.loaders.product.load(self.product_id)
+        if product is None:
+            raise LookupError(f"product {self.product_id} is missing")
+        months = self.term_months if product.kind is ProductKind.SUBSCRIPTION else 1
+        cost = product.unit_cost * self.quantity * months
+        return Money(
+            amount=self.net.amount - Money.of(cost, "").amount,
+            currency=self.net.currency,
+        )
+
+    steps: list[PriceStep] | None = restricted(
+        Audience.PARTNER, "The waterfall, step by step.", "waterfall"
+    )
+    margin: Money | None = restricted_resolver(
+        Audience.INTERNAL,
+        "Net of the line less its internal cost for the term.",
+        _margin,
+    )
+
     @classmethod
-    def of(cls, line: domain.QuoteLine, currency: str) -> QuoteLine:
+    def of(cls, line: domain.QuoteLine, currency: str, term_months: int) -> QuoteLine:
         return cls(
             quantity=line.quantity,
             discount_percent=line.discount_percent,
             unit_list=Money.of(line.unit_list, currency),
-            steps=[
+            term_months=term_months,
+            waterfall=[
                 PriceStep(
                     step=s.step,
                     amount=Money.of(s.amount, currency),
@@ -175,7 +199,9 @@ class Quote:
             price_hash=quote.price_hash,
             accepted_by=quote.accepted_by,
             accepted_at=quote.accepted_at,
-            lines=[QuoteLine.of(line, currency) for line in quote.lines],
+            lines=[
+                QuoteLine.of(line, currency, quote.term_months) for line in quote.lines
+            ],
         )
 
 
@@ -183,10 +209,14 @@ class Quote:
 class ApprovalDecision:
     tier: int = strawberry.field(description="1 for deal desk, 2 for finance.")
     role: str = strawberry.field(description="Role the approver acted in.")
-    actor: str = strawberry.field(description="Subject of the approver.")
     verdict: str = strawberry.field(description="APPROVED or REJECTED.")
-    comment: str | None = strawberry.field(description="Reason or note.")
     at: datetime = strawberry.field(description="When it was decided.")
+    approver: strawberry.Private[str]
+    note: strawberry.Private[str | None]
+    actor: str | None = restricted(
+        Audience.INTERNAL, "Subject of the approver.", "approver"
+    )
+    comment: str | None = restricted(Audience.INTERNAL, "Reason or note.", "note")
 
 
 strawberry.enum(domain.ApprovalStatus, name="ApprovalStatus")
@@ -215,9 +245,9 @@ class Approval:
                 ApprovalDecision(
                     tier=d.tier,
                     role=d.role,
-                    actor=d.actor,
+                    approver=d.actor,
                     verdict=d.verdict,
-                    comment=d.comment,
+                    note=d.comment,
                     at=d.at,
                 )
                 for d in approval.decisions
