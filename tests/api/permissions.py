@@ -19,7 +19,6 @@ INTERNAL = frozenset(ROLES) - {"partner", "customer"}
 READERS = {
     "Product.unitCost": INTERNAL,
     "QuoteLine.margin": INTERNAL,
-    "QuoteLine.steps": INTERNAL | {"partner"},
     "ApprovalDecision.actor": INTERNAL,
     "ApprovalDecision.comment": INTERNAL,
 }

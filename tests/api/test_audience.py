@@ -62,8 +62,6 @@ def _seen(answer: dict[str, Any], permission: Permission) -> Any:
             return data["federated"][1]["unitCost"]
         case "QuoteLine.margin":
             return line["margin"]
-        case "QuoteLine.steps":
-            return line["steps"]
         case "ApprovalDecision.actor":
             return decision["actor"]
         case "ApprovalDecision.comment":
@@ -143,3 +141,21 @@ def test_restricted_fields_say_their_audience_in_the_schema() -> None:
     sdl = schema_sdl()
 
     assert sdl.count("null for anyone else") == len(READERS)
+
+
+async def test_customers_see_list_and_net_and_partners_every_step(
+    audience_gateway: tuple[LiveServer, str],
+) -> None:
+    gateway, motion = audience_gateway
+
+    def steps(answer: dict[str, Any]) -> list[str]:
+        line = answer["data"]["motion"]["quote"]["lines"][0]
+        return [step["step"] for step in line["steps"]]
+
+    customer = await _read_as(gateway, "customer", motion)
+    partner = await _read_as(gateway, "partner", motion)
+    sales = await _read_as(gateway, "sales", motion)
+
+    assert steps(customer) == ["LIST", "NET"]
+    assert steps(partner) == ["LIST", "VOLUME", "PARTNER", "DISCOUNT", "NET"]
+    assert steps(sales) == steps(partner)

@@ -25,6 +25,10 @@ async def load_product(info: Info, product_id: int) -> Product:
     return Product.of(product)
 
 
+# What a customer is shown of a waterfall: the price it starts from and ends at.
+CUSTOMER_STEPS = frozenset({"LIST", "NET"})
+
+
 @strawberry.type(description="One step of a line's pricing waterfall.")
 class PriceStep:
     step: str = strawberry.field(description="LIST, VOLUME, PARTNER, DISCOUNT or NET.")
@@ -60,9 +64,15 @@ class QuoteLine:
             currency=self.net.currency,
         )
 
-    steps: list[PriceStep] | None = restricted(
-        Audience.PARTNER, "The waterfall, step by step.", "waterfall"
+    @strawberry.field(
+        description="The waterfall, step by step. Internal roles and partners"
+        " see every step; customers see only LIST and NET."
     )
+    def steps(self, info: Info) -> list[PriceStep]:
+        if Audience.PARTNER.admits(info.context.principal):
+            return self.waterfall
+        return [step for step in self.waterfall if step.step in CUSTOMER_STEPS]
+
     margin: Money | None = restricted_resolver(
         Audience.INTERNAL,
         "Net of the line less its internal cost for the term.",
