@@ -9,6 +9,7 @@ import strawberry
 from viax.api.context import Info
 from viax.api.ids import decode_int
 from viax.api.inputs import (
+    AmendAgreementInput,
     CancelInput,
     ConfigureMotionInput,
     DecisionInput,
@@ -60,6 +61,27 @@ async def _transition(
     return await _run(info, request, data.motion_id)
 
 
+async def _change(
+    info: Info, input: RenewAgreementInput | AmendAgreementInput
+) -> TransitionResult:
+    """Start a change motion of a parent the actor may see."""
+    parent_id = decode_int(input.motion_id, "Motion")
+    loaded = None
+    if parent_id is not None:
+        loaded = await info.context.loaders.motion.load(parent_id)
+    actor = info.context.principal
+    if loaded is None or not can_see(actor, loaded.partner_id, loaded.account_id):
+        return not_found(input.motion_id)
+    request = TransitionRequest(
+        action=Action.START,
+        input=input.to_domain(loaded),
+        actor=actor,
+        idempotency_key=input.idempotency_key,
+        dry_run=bool(input.dry_run),
+    )
+    return await _run(info, request, None)
+
+
 @strawberry.type
 class Mutation:
     @strawberry.mutation(description="Start a new-business motion in DRAFT.")
@@ -81,21 +103,16 @@ class Mutation:
     async def renew_agreement(
         self, info: Info, input: RenewAgreementInput
     ) -> TransitionResult:
-        parent_id = decode_int(input.motion_id, "Motion")
-        loaded = None
-        if parent_id is not None:
-            loaded = await info.context.loaders.motion.load(parent_id)
-        actor = info.context.principal
-        if loaded is None or not can_see(actor, loaded.partner_id, loaded.account_id):
-            return not_found(input.motion_id)
-        request = TransitionRequest(
-            action=Action.START,
-            input=input.to_domain(loaded),
-            actor=actor,
-            idempotency_key=input.idempotency_key,
-            dry_run=bool(input.dry_run),
-        )
-        return await _run(info, request, None)
+        return await _change(info, input)
+
+    @strawberry.mutation(
+        description="Start an amendment motion of a motion's agreement, in DRAFT:"
+        " units added or removed, co-termed and prorated."
+    )
+    async def amend_agreement(
+        self, info: Info, input: AmendAgreementInput
+    ) -> TransitionResult:
+        return await _change(info, input)
 
     @strawberry.mutation(description="Replace the lines; voids any quote.")
     async def configure_motion(

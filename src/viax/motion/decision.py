@@ -57,6 +57,7 @@ class StartInput:
     kind: MotionKind = MotionKind.NEW_BUSINESS
     parent_motion_id: int | None = None
     uplift_percent: Decimal = Decimal(0)
+    effective_date: date | None = None  # an amendment's; the start day if None
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,13 +95,13 @@ class FulfilInput:
 @dataclass(frozen=True, slots=True)
 class InvoiceInput:
     invoice_number: str
-    amount: int
+    amount: int | None  # None when not a whole number of minor units
 
 
 @dataclass(frozen=True, slots=True)
 class PaymentInput:
     payment_reference: str
-    amount: int
+    amount: int | None  # None when not a whole number of minor units
 
 
 @dataclass(frozen=True, slots=True)
@@ -205,6 +206,7 @@ class MotionStarted:
     model_version: int
     kind: MotionKind = MotionKind.NEW_BUSINESS
     parent_id: int | None = None
+    effective_date: date | None = None
 
 
 @dataclass(frozen=True, slots=True)

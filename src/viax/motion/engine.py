@@ -37,9 +37,10 @@ from viax.motion.decision import (
     TransitionRequest,
     Verdict,
 )
-from viax.motion.effects import EngineError, outcome
+from viax.motion.effects import outcome
 from viax.motion.guards import GUARDS, STANDING, Guard, GuardCall
 from viax.motion.model import MotionModel
+from viax.motion.outcome import EngineError
 from viax.motion.snapshot import (
     Action,
     Fulfilment,
@@ -190,6 +191,7 @@ def _started(
         created_at=at,
         updated_at=at,
         parent_id=effect.parent_id,
+        effective_date=effect.effective_date,
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -87,11 +88,11 @@ async def _parent(
 def _product_ids(
     request: TransitionRequest,
     snapshot: MotionSnapshot | None,
-    parent: MotionSnapshot | None,
+    relatives: Sequence[MotionSnapshot],
 ) -> set[int]:
     ids: set[int] = set()
-    if parent is not None:
-        ids.update(held.product_id for held in parent.entitlements)
+    for relative in relatives:
+        ids.update(held.product_id for held in relative.entitlements)
     if snapshot is not None:
         ids.update(line.product_id for line in snapshot.lines)
         if snapshot.quote is not None:
@@ -120,6 +121,8 @@ async def decision_context(
     """Every fact the engine may consult for this request."""
     parties = _parties(request, snapshot)
     parent = await _parent(connection, request, snapshot)
+    siblings = await _siblings(connection, parent)
+    relatives = [*siblings] if parent is None else [parent, *siblings]
     account_id, partner_id = parties.account_id, parties.partner_id
     accounts = await fetch_accounts(
         connection, [] if account_id is None else [account_id]
@@ -128,7 +131,7 @@ async def decision_context(
         connection, [] if partner_id is None else [partner_id]
     )
     products = await fetch_products(
-        connection, sorted(_product_ids(request, snapshot, parent))
+        connection, sorted(_product_ids(request, snapshot, relatives))
     )
     skus = (
         frozenset()
@@ -144,7 +147,7 @@ async def decision_context(
         entitled_skus=skus,
         invoice_number_taken=await _invoice_number_taken(connection, request),
         parent=parent,
-        siblings=await _siblings(connection, parent),
+        siblings=siblings,
     )
 
 
@@ -154,4 +157,7 @@ async def _siblings(
     if parent is None:
         return ()
     children = await fetch_children(connection, [parent.id])
-    return tuple(children.get(parent.id, ()))
+    # Amendments change what the parent holds, so their facets are needed.
+    ids = [child.id for child in children.get(parent.id, ())]
+    found = await fetch_snapshots(connection, ids)
+    return tuple(found[child_id] for child_id in ids if child_id in found)
