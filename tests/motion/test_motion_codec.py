@@ -18,10 +18,13 @@ from viax.motion.decision import (
     ApprovalRequested,
     ApprovalVoided,
     CancelInput,
+    ChangeInput,
     ConfigureInput,
     DecisionInput,
     Effect,
+    EntitlementRevocation,
     EntitlementsGranted,
+    EntitlementsRevoked,
     FulfilInput,
     FulfilmentLineInput,
     FulfilmentRecorded,
@@ -117,6 +120,18 @@ EFFECTS: tuple[Effect, ...] = (
             Entitlement(2, 12, 1, date(2025, 3, 3), None, EntitlementStatus.REVOKED),
         )
     ),
+    EntitlementsRevoked(
+        (
+            EntitlementRevocation(1, 1),
+            EntitlementRevocation(
+                3,
+                2,
+                Entitlement(
+                    4, 11, 2, date(2025, 3, 3), None, EntitlementStatus.REVOKED
+                ),
+            ),
+        )
+    ),
     InvoiceRecorded(Invoice("INV-1", 1000, date(2025, 3, 4))),
     PaymentRecorded(Payment("PAY-1", 1000, date(2025, 3, 5))),
 )
@@ -140,6 +155,7 @@ INPUTS: tuple[tuple[Action, TransitionInput], ...] = (
     (Action.RECORD_INVOICE, InvoiceInput("INV-1", 1000)),
     (Action.RECORD_PAYMENT, PaymentInput("PAY-1", 1000)),
     (Action.CANCEL, CancelInput("no budget")),
+    (Action.APPLY_CHANGE, ChangeInput(43, 812)),
 )
 
 
