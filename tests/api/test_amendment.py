@@ -202,6 +202,74 @@ async def test_fewer_seats_are_a_credit_that_is_invoiced_and_paid(
     assert done["entitlements"] == []
 
 
+async def test_fewer_seats_leave_the_parent_from_the_effective_date(
+    connect: Any, sales: Session, clock: SetClock
+) -> None:
+    # given 20 CRM-PRO held from 2 January and an amendment of -5 from 1 June
+    parent = await first_deal(connect, sales)
+    clock.set(2027, 5, 20)
+    amendment = await amended(sales, parent, [{"productId": CRM_PRO, "quantity": -5}])
+    amendment = await step(sales, "IssueQuote", amendment)
+
+    # when it is fulfilled
+    amendment = await carry_out(connect, sales, amendment, "2027-06-01")
+
+    # then the parent holds 20 until 31 May and 15 from 1 June, by an event
+    # of its own that names the amendment
+    after = await read(sales, parent)
+    assert holding(after) == [
+        ("CRM-PRO", 20, "2027-01-02", "2027-05-31", "ACTIVE"),
+        ("ONBOARD", 1, "2027-01-02", None, "ACTIVE"),
+        ("CRM-PRO", 15, "2027-06-01", "2027-12-31", "ACTIVE"),
+    ]
+    events = [e["node"] for e in after["history"]["edges"]]
+    assert [e["action"] for e in events][-1] == "APPLY_CHANGE"
+    assert events[-1]["version"] == after["version"] == parent["version"] + 1
+    assert holding(await read(sales, amendment)) == []
+
+    # and a second cut from the same day is refused, a later one is not
+    again = await amend(sales, parent, [{"productId": CRM_PRO, "quantity": -1}])
+    later = await amend(
+        sales, parent, [{"productId": CRM_PRO, "quantity": -16}], "2027-07-01"
+    )
+    assert again["code"] == "INVALID_INPUT"
+    assert "change on 2027-06-01" in again["message"]
+    assert later["code"] == "QUANTITY_BELOW_ZERO"
+    assert "holds 15 CRM-PRO on 2027-07-01" in later["message"]
+
+
+async def test_a_reduction_fulfilled_after_another_took_the_units_is_refused(
+    connect: Any, sales: Session, clock: SetClock
+) -> None:
+    parent = await first_deal(connect, sales)
+    clock.set(2027, 5, 20)
+    first = await amended(sales, parent, [{"productId": CRM_PRO, "quantity": -15}])
+    second = await amended(
+        sales, parent, [{"productId": CRM_PRO, "quantity": -10}], "2027-07-01"
+    )
+    second = await step(sales, "IssueQuote", second)
+    first = await step(sales, "IssueQuote", first)
+    await carry_out(connect, sales, first, "2027-06-01")
+
+    second = await step(sales, "AcceptQuote", second)
+    second = await step(
+        sales, "SignAgreement", second, startDate="2027-07-01", signedBy="Alice"
+    )
+    second = await step(sales, "PlaceOrder", second)
+    (line,) = second["order"]["lines"]
+    async with connect("fulfilment", "ops@house") as ops:
+        result = await transition(
+            ops,
+            "RecordFulfilment",
+            motionId=second["id"],
+            expectedVersion=second["version"],
+            lines=[{"orderLineId": line["id"], "quantity": 10}],
+        )
+
+    assert result["code"] == "QUANTITY_BELOW_ZERO"
+    assert "holds 5 CRM-PRO on 2027-07-01" in result["message"]
+
+
 async def test_taking_more_units_than_the_agreement_holds_is_refused(
     connect: Any, sales: Session, clock: SetClock
 ) -> None:

@@ -18,10 +18,14 @@ from viax.motion.decision import (
     ApprovalRequested,
     ApprovalVoided,
     CancelInput,
+    ChangeInput,
     ConfigureInput,
     DecisionInput,
     Effect,
+    EntitlementRevocation,
+    EntitlementsEnded,
     EntitlementsGranted,
+    EntitlementsRevoked,
     FulfilInput,
     FulfilmentLineInput,
     FulfilmentRecorded,
@@ -87,6 +91,18 @@ PARTNER = Principal("pat", frozenset({"partner", "sales"}), partner_id=7)
 EFFECTS: tuple[Effect, ...] = (
     MotionStarted(1, 7, Channel.PARTNER, "EUR", PARTNER, "new-business", 1),
     MotionStarted(1, None, Channel.DIRECT, "EUR", SELLER, "x", 2, MotionKind.RENEWAL),
+    MotionStarted(
+        1,
+        None,
+        Channel.DIRECT,
+        "EUR",
+        SELLER,
+        "amendment",
+        1,
+        MotionKind.AMENDMENT,
+        parent_id=9,
+        effective_date=date(2025, 6, 1),
+    ),
     LinesReplaced((Line(1, 11, 3, Decimal("7.5")), Line(2, 12, 1))),
     QuoteIssued(QUOTE),
     QuoteStatusChanged(2, QuoteStatus.VOID),
@@ -117,6 +133,19 @@ EFFECTS: tuple[Effect, ...] = (
             Entitlement(2, 12, 1, date(2025, 3, 3), None, EntitlementStatus.REVOKED),
         )
     ),
+    EntitlementsRevoked(
+        (
+            EntitlementRevocation(1, 1),
+            EntitlementRevocation(
+                3,
+                2,
+                Entitlement(
+                    4, 11, 2, date(2025, 3, 3), None, EntitlementStatus.REVOKED
+                ),
+            ),
+        )
+    ),
+    EntitlementsEnded((1, 3), date(2025, 5, 31)),
     InvoiceRecorded(Invoice("INV-1", 1000, date(2025, 3, 4))),
     PaymentRecorded(Payment("PAY-1", 1000, date(2025, 3, 5))),
 )
@@ -125,6 +154,17 @@ INPUTS: tuple[tuple[Action, TransitionInput], ...] = (
     (
         Action.START,
         StartInput(1, Channel.PARTNER, 7, (LineInput(11, 2, Decimal("5")),)),
+    ),
+    (
+        Action.START,
+        StartInput(
+            1,
+            Channel.DIRECT,
+            lines=(LineInput(11, -2),),
+            kind=MotionKind.AMENDMENT,
+            parent_motion_id=9,
+            effective_date=date(2025, 6, 1),
+        ),
     ),
     (
         Action.CONFIGURE,
@@ -140,6 +180,7 @@ INPUTS: tuple[tuple[Action, TransitionInput], ...] = (
     (Action.RECORD_INVOICE, InvoiceInput("INV-1", 1000)),
     (Action.RECORD_PAYMENT, PaymentInput("PAY-1", 1000)),
     (Action.CANCEL, CancelInput("no budget")),
+    (Action.APPLY_CHANGE, ChangeInput(43, 812)),
 )
 
 

@@ -114,6 +114,14 @@ class NoInput:
     """For actions that take nothing beyond the motion and its version."""
 
 
+@dataclass(frozen=True, slots=True)
+class ChangeInput:
+    """What a parent's `applyChange` event applied: which change, which event."""
+
+    motion_id: int  # the change motion
+    sequence: int  # its event whose transition completed the change
+
+
 TransitionInput = (
     StartInput
     | ConfigureInput
@@ -125,6 +133,7 @@ TransitionInput = (
     | PaymentInput
     | CancelInput
     | NoInput
+    | ChangeInput
 )
 
 
@@ -142,6 +151,7 @@ INPUT_TYPES: dict[Action, type[TransitionInput]] = {
     Action.RECORD_PAYMENT: PaymentInput,
     Action.CANCEL: CancelInput,
     Action.EXPIRE: NoInput,
+    Action.APPLY_CHANGE: ChangeInput,
 }
 """The input dataclass each action takes."""
 
@@ -166,6 +176,8 @@ class DecisionContext:
     `products` holds every product named by the motion's lines, its quote,
     the request's input lines and the parent's order. `entitled_skus` are
     the skus the account holds as active entitlements (for prerequisites).
+    `siblings` are the parent's change motions with their lines, this one
+    included once it has started.
     """
 
     now: datetime
@@ -273,6 +285,33 @@ class EntitlementsGranted:
 
 
 @dataclass(frozen=True, slots=True)
+class EntitlementRevocation:
+    """Units of one entitlement taken back.
+
+    When only part of the entitlement goes, `split` is a new REVOKED
+    entitlement holding the revoked units and the held one keeps the rest,
+    so active quantities stay exact and nothing granted is forgotten.
+    """
+
+    position: int
+    quantity: int
+    split: Entitlement | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class EntitlementsEnded:
+    """Entitlements that now end earlier, on `ends_on` (units given up)."""
+
+    positions: tuple[int, ...]
+    ends_on: date
+
+
+@dataclass(frozen=True, slots=True)
+class EntitlementsRevoked:
+    revocations: tuple[EntitlementRevocation, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class InvoiceRecorded:
     invoice: Invoice
 
@@ -295,6 +334,8 @@ Effect = (
     | OrderStatusChanged
     | FulfilmentRecorded
     | EntitlementsGranted
+    | EntitlementsRevoked
+    | EntitlementsEnded
     | InvoiceRecorded
     | PaymentRecorded
 )
@@ -307,6 +348,10 @@ class Decision:
     `after` is the motion as it is once the effects are applied; for a
     `start` its id is 0 and its number empty until the store assigns them.
     When `allowed` is false, `effects` is empty and `after` is None.
+
+    A change motion's transition that completes the change also changes
+    its parent: `parent_effects` are written to the parent in the same
+    transaction, and `parent_after` is the parent once they are applied.
     """
 
     action: Action
@@ -317,6 +362,8 @@ class Decision:
     effects: tuple[Effect, ...] = ()
     after: MotionSnapshot | None = None
     input_digest: str = ""
+    parent_effects: tuple[Effect, ...] = ()
+    parent_after: MotionSnapshot | None = None
 
     @property
     def failures(self) -> tuple[Verdict, ...]:

@@ -24,7 +24,10 @@ from viax.motion.decision import (
     Decision,
     DecisionContext,
     Effect,
+    EntitlementRevocation,
+    EntitlementsEnded,
     EntitlementsGranted,
+    EntitlementsRevoked,
     FulfilmentRecorded,
     InvoiceRecorded,
     LinesReplaced,
@@ -41,8 +44,11 @@ from viax.motion.effects import outcome
 from viax.motion.guards import GUARDS, STANDING, Guard, GuardCall
 from viax.motion.model import MotionModel
 from viax.motion.outcome import EngineError
+from viax.motion.parent import parent_outcome
 from viax.motion.snapshot import (
     Action,
+    Entitlement,
+    EntitlementStatus,
     Fulfilment,
     MotionSnapshot,
     MotionState,
@@ -76,6 +82,7 @@ def decide(
     after = apply(
         before, result.effects, state=result.state, version=version, at=context.now
     )
+    on_parent = parent_outcome(call, result)
     return Decision(
         request.action,
         True,
@@ -85,6 +92,24 @@ def decide(
         result.effects,
         after,
         digest,
+        on_parent,
+        _parent_after(context, on_parent),
+    )
+
+
+def _parent_after(
+    context: DecisionContext, effects: tuple[Effect, ...]
+) -> MotionSnapshot | None:
+    # The parent keeps its state; the change is one more version of it.
+    parent = context.parent
+    if parent is None or not effects:
+        return None
+    return apply(
+        parent,
+        effects,
+        state=parent.state,
+        version=parent.version + 1,
+        at=context.now,
     )
 
 
@@ -231,6 +256,14 @@ def _fold_fulfilment(motion: MotionSnapshot, effect: Effect) -> MotionSnapshot:
             return _fulfilled(motion, fulfilment)
         case EntitlementsGranted(entitlements=granted):
             return replace(motion, entitlements=motion.entitlements + granted)
+        case EntitlementsRevoked(revocations=revocations):
+            return _revoked(motion, revocations)
+        case EntitlementsEnded(positions=positions, ends_on=ends_on):
+            ended = tuple(
+                replace(e, ends_on=ends_on) if e.position in positions else e
+                for e in motion.entitlements
+            )
+            return replace(motion, entitlements=ended)
         case InvoiceRecorded(invoice=invoice):
             return replace(motion, invoice=invoice)
         case PaymentRecorded(payment=payment):
@@ -287,3 +320,33 @@ def _fulfilled(motion: MotionSnapshot, fulfilment: Fulfilment) -> MotionSnapshot
         order=replace(order, lines=lines),
         fulfilments=(*motion.fulfilments, fulfilment),
     )
+
+
+def _revoked(
+    motion: MotionSnapshot, revocations: tuple[EntitlementRevocation, ...]
+) -> MotionSnapshot:
+    held = {e.position: e for e in motion.entitlements}
+    splits: list[Entitlement] = []
+    for revocation in revocations:
+        entitlement = held.get(revocation.position)
+        if entitlement is None or not _can_lose(entitlement, revocation):
+            raise EngineError(
+                f"entitlement {revocation.position} cannot lose "
+                f"{revocation.quantity} units"
+            )
+        if revocation.split is None:
+            changed = replace(entitlement, status=EntitlementStatus.REVOKED)
+        else:
+            left = entitlement.quantity - revocation.quantity
+            changed = replace(entitlement, quantity=left)
+            splits.append(revocation.split)
+        held[revocation.position] = changed
+    return replace(motion, entitlements=(*held.values(), *splits))
+
+
+def _can_lose(held: Entitlement, revocation: EntitlementRevocation) -> bool:
+    if held.status is not EntitlementStatus.ACTIVE:
+        return False
+    if revocation.split is None:
+        return held.quantity == revocation.quantity
+    return held.quantity > revocation.quantity == revocation.split.quantity

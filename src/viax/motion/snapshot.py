@@ -55,6 +55,9 @@ class Action(enum.StrEnum):
     RECORD_PAYMENT = "recordPayment"
     CANCEL = "cancel"
     EXPIRE = "expire"
+    # Written by the store on the motion a change motion changes; no model
+    # declares it, so no client can ask for it.
+    APPLY_CHANGE = "applyChange"
 
 
 class ProductKind(enum.StrEnum):

@@ -19,7 +19,9 @@ from viax.motion.decision import (
     ApprovalRequested,
     ApprovalVoided,
     Effect,
+    EntitlementsEnded,
     EntitlementsGranted,
+    EntitlementsRevoked,
     FulfilmentRecorded,
     InvoiceRecorded,
     LinesReplaced,
@@ -30,7 +32,12 @@ from viax.motion.decision import (
     QuoteIssued,
     QuoteStatusChanged,
 )
-from viax.motion.snapshot import ApprovalStatus, QuoteLine
+from viax.motion.snapshot import (
+    ApprovalStatus,
+    Entitlement,
+    EntitlementStatus,
+    QuoteLine,
+)
 from viax.store.quotes import steps_document
 from viax.store.tables import (
     agreements,
@@ -337,22 +344,55 @@ async def _grow_fulfilled(target: Target, quantities: list[tuple[int, int]]) -> 
     )
 
 
+def _entitlement_row(target: Target, entitlement: Entitlement) -> dict[str, Any]:
+    return {
+        "motion_id": target.motion_id,
+        "position": entitlement.position,
+        "account_id": target.account_id,
+        "product_id": entitlement.product_id,
+        "quantity": entitlement.quantity,
+        "starts_on": entitlement.starts_on,
+        "ends_on": entitlement.ends_on,
+        "status": entitlement.status,
+    }
+
+
 @_writes(EntitlementsGranted)
 async def _entitlements_granted(target: Target, effect: EntitlementsGranted) -> None:
-    rows = [
-        {
-            "motion_id": target.motion_id,
-            "position": granted.position,
-            "account_id": target.account_id,
-            "product_id": granted.product_id,
-            "quantity": granted.quantity,
-            "starts_on": granted.starts_on,
-            "ends_on": granted.ends_on,
-            "status": granted.status,
-        }
-        for granted in effect.entitlements
-    ]
+    rows = [_entitlement_row(target, granted) for granted in effect.entitlements]
     await _insert(target, entitlements, rows)
+
+
+@_writes(EntitlementsRevoked)
+async def _entitlements_revoked(target: Target, effect: EntitlementsRevoked) -> None:
+    held = entitlements.c
+    for revocation in effect.revocations:
+        change: dict[str, Any] = {"status": EntitlementStatus.REVOKED}
+        if revocation.split is not None:
+            change = {"quantity": held.quantity - revocation.quantity}
+        await target.connection.execute(
+            update(entitlements)
+            .where(
+                held.motion_id == target.motion_id,
+                held.position == revocation.position,
+            )
+            .values(**change)
+        )
+    splits = [r.split for r in effect.revocations if r.split is not None]
+    await _insert(target, entitlements, [_entitlement_row(target, e) for e in splits])
+
+
+@_writes(EntitlementsEnded)
+async def _entitlements_ended(target: Target, effect: EntitlementsEnded) -> None:
+    held = entitlements.c
+    await target.connection.execute(
+        update(entitlements)
+        .where(
+            held.motion_id == target.motion_id,
+            held.position.in_(effect.positions),
+        )
+        .values(ends_on=effect.ends_on)
+    )
 
 
 @_writes(InvoiceRecorded)

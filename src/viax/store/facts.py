@@ -26,7 +26,7 @@ from viax.store.catalog import (
 )
 from viax.store.motions import fetch_children
 from viax.store.snapshots import fetch_snapshots
-from viax.store.tables import invoices
+from viax.store.tables import invoices, motions
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,11 +78,22 @@ async def _parent(
     parent_id = _parent_id(request, snapshot)
     if parent_id is None:
         return None
+    await _hold(connection, parent_id)
     found = (await fetch_snapshots(connection, [parent_id])).get(parent_id)
     # Starting a change motion must not reveal a motion the actor cannot see.
     if found is None or not can_see(request.actor, found.partner_id, found.account_id):
         return None
     return found
+
+
+async def _hold(connection: AsyncConnection, parent_id: int) -> None:
+    # Transitions of a parent's change motions take turns on the parent's
+    # row, so each reads the parent and its other children as they are
+    # once the one before committed: two returns cannot both take the last
+    # units. SQLite's BEGIN IMMEDIATE already makes every writer wait.
+    await connection.execute(
+        select(motions.c.id).where(motions.c.id == parent_id).with_for_update()
+    )
 
 
 def _product_ids(
@@ -157,7 +168,8 @@ async def _siblings(
     if parent is None:
         return ()
     children = await fetch_children(connection, [parent.id])
-    # Amendments change what the parent holds, so their facets are needed.
+    # Amendments change what the parent holds, so their facets are needed,
+    # and returns their lines, which the whole aggregate holds as well.
     ids = [child.id for child in children.get(parent.id, ())]
     found = await fetch_snapshots(connection, ids)
     return tuple(found[child_id] for child_id in ids if child_id in found)

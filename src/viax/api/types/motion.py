@@ -25,7 +25,8 @@ from viax.api.types.order import (
 from viax.api.types.quote import Approval, Quote, load_product
 from viax.motion import engine
 from viax.motion import snapshot as domain
-from viax.motion.decision import Verdict
+from viax.motion.codec import decode
+from viax.motion.decision import ChangeInput, Verdict
 from viax.motion.scope import can_see, is_internal
 from viax.store.queries import EventRecord
 from viax.store.rebuild import motion_as_of
@@ -95,6 +96,7 @@ class MotionEvent(relay.Node):
     input_digest: str = strawberry.field(description="Digest of the input.")
     motion_id: strawberry.Private[int]
     acting: strawberry.Private[domain.Principal]
+    change_id: strawberry.Private[int | None] = None
 
     @classmethod
     def of(cls, event: EventRecord) -> MotionEvent:
@@ -112,6 +114,7 @@ class MotionEvent(relay.Node):
             idempotency_key=event.idempotency_key,
             input_digest=event.input_digest,
             motion_id=event.motion_id,
+            change_id=_change_of(event),
         )
 
     @strawberry.field(
@@ -123,12 +126,27 @@ class MotionEvent(relay.Node):
             return PrincipalType.of(THE_HOUSE)
         return PrincipalType.of(self.acting)
 
+    @strawberry.field(
+        description="For an APPLY_CHANGE event, the change motion (a return or"
+        " an amendment) whose completion it applied; null otherwise."
+    )
+    async def change(self, info: Info) -> Motion | None:
+        if self.change_id is None:
+            return None
+        return await load_motion(info, self.change_id)
+
     @strawberry.field(description="The motion as it is now.")
     async def motion(self, info: Info) -> Motion:
         motion = await load_motion(info, self.motion_id)
         if motion is None:
             raise LookupError(f"motion {self.motion_id} of an event is not visible")
         return motion
+
+
+def _change_of(event: EventRecord) -> int | None:
+    if event.action is not domain.Action.APPLY_CHANGE:
+        return None
+    return decode(event.payload["input"], ChangeInput).motion_id
 
 
 @strawberry.federation.type(

@@ -1,0 +1,128 @@
+"""What a change motion does to the motion it changes.
+
+A change motion (a return, an amendment) runs its own transitions, but the
+one that completes it also changes its parent: entitlements, the order and
+its status. Each kind names that here, as effects on the parent computed
+from `DecisionContext.parent`; the store writes them to the parent in the
+child's transaction and appends an `applyChange` event to the parent, so
+each motion still rebuilds from its own events.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import replace
+
+from viax.motion.amendment import day_before, reduction_cuts
+from viax.motion.decision import (
+    Effect,
+    EntitlementRevocation,
+    EntitlementsEnded,
+    EntitlementsGranted,
+    EntitlementsRevoked,
+    FulfilmentRecorded,
+)
+from viax.motion.guards import GuardCall
+from viax.motion.outcome import EngineError, Outcome, need, parent_of, snapshot_of
+from viax.motion.snapshot import (
+    Action,
+    EntitlementStatus,
+    MotionKind,
+    MotionSnapshot,
+)
+
+ParentEffects = Callable[[GuardCall, Outcome], tuple[Effect, ...]]
+"""The effects on the parent of an allowed transition of a change motion."""
+
+PARENT_EFFECTS: dict[MotionKind, ParentEffects] = {}
+"""By the kind of the change motion; a kind not named changes no parent."""
+
+
+def parent_outcome(call: GuardCall, result: Outcome) -> tuple[Effect, ...]:
+    """The effects the transition has on the parent; empty for most."""
+    builder = PARENT_EFFECTS.get(call.model.motion_kind)
+    effects = () if builder is None else builder(call, result)
+    if effects and call.context.parent is None:
+        raise EngineError("effects on a parent that is not in the context")
+    return effects
+
+
+def revoked_units(
+    parent: MotionSnapshot, quantities: Mapping[int, int]
+) -> EntitlementsRevoked:
+    """Take active units of each product back, the newest grants first.
+
+    `quantities` counts units by product id. A partly revoked entitlement
+    splits: the revoked units take the next free positions, in order.
+    """
+    revocations: list[EntitlementRevocation] = []
+    free = len(parent.entitlements) + 1
+    for product_id, quantity in sorted(quantities.items()):
+        for revocation in _revoke_product(parent, product_id, quantity, free):
+            revocations.append(revocation)
+            free += revocation.split is not None
+    return EntitlementsRevoked(tuple(revocations))
+
+
+def _revoke_product(
+    parent: MotionSnapshot, product_id: int, quantity: int, free: int
+) -> Iterator[EntitlementRevocation]:
+    held = [
+        e
+        for e in parent.entitlements
+        if e.product_id == product_id and e.status is EntitlementStatus.ACTIVE
+    ]
+    left = quantity
+    for entitlement in sorted(held, key=lambda e: e.position, reverse=True):
+        if left == 0:
+            return
+        taken = min(left, entitlement.quantity)
+        split = None
+        if taken < entitlement.quantity:
+            split = replace(
+                entitlement,
+                position=free,
+                quantity=taken,
+                status=EntitlementStatus.REVOKED,
+            )
+            free += 1
+        yield EntitlementRevocation(entitlement.position, taken, split)
+        left -= taken
+    if left:
+        raise EngineError(f"{left} units of product {product_id} are not held")
+
+
+def amended_parent(call: GuardCall, result: Outcome) -> tuple[Effect, ...]:
+    """Units an amendment's fulfilment removes leave the parent from its date.
+
+    Added units are the amendment's own entitlements; removed ones end the
+    parent's entitlements the day before the effective date, and what each
+    keeps runs on from that day as a new entitlement.
+    """
+    cuts = _removed_units(call, result)
+    if not cuts:
+        return ()
+    effective = need(snapshot_of(call).effective_date, "effective date")
+    ended, kept = reduction_cuts(parent_of(call), cuts, effective)
+    effects: list[Effect] = [EntitlementsEnded(ended, day_before(effective))]
+    if kept:
+        effects.append(EntitlementsGranted(kept))
+    return tuple(effects)
+
+
+def _removed_units(call: GuardCall, result: Outcome) -> dict[int, int]:
+    if call.action is not Action.FULFIL:
+        return {}
+    order = need(snapshot_of(call).order, "order")
+    products = {line.position: line.product_id for line in order.lines}
+    removed: dict[int, int] = {}
+    for effect in result.effects:
+        if isinstance(effect, FulfilmentRecorded):
+            for line in effect.fulfilment.lines:
+                if line.quantity < 0:
+                    product_id = products[line.order_line]
+                    removed[product_id] = removed.get(product_id, 0) - line.quantity
+    return removed
+
+
+PARENT_EFFECTS[MotionKind.AMENDMENT] = amended_parent
