@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -25,6 +26,7 @@ from tests.api.test_renewal import (
     step,
 )
 from viax.api.ids import encode_id
+from viax.api.inputs import to_minor
 
 SUPPORT = encode_id("Product", 4)  # subscription, 25.00 EUR a month
 FORECAST = encode_id("Product", 3)  # add-on of CRM-PRO, 19.00 EUR a month
@@ -502,3 +504,18 @@ async def test_an_amendment_of_a_renewal_runs_to_the_renewals_end(
     assert [
         a["id"] for a in (await read(sales, renewal))["agreement"]["amendments"]
     ] == [amendment["id"]]
+
+
+@pytest.mark.parametrize(
+    ("amount", "minor"),
+    [("-1629.25", -162925), ("0", 0), ("0.00", 0), ("-0.01", -1), ("12.5", 1250)],
+)
+def test_amounts_of_credits_and_zero_are_exact_minor_units(
+    amount: str, minor: int
+) -> None:
+    assert to_minor(Decimal(amount)) == minor
+
+
+@pytest.mark.parametrize("amount", ["0.001", "-1629.251", "NaN", "Infinity"])
+def test_an_amount_not_exact_in_cents_has_no_minor_units(amount: str) -> None:
+    assert to_minor(Decimal(amount)) is None

@@ -244,6 +244,8 @@ def to_minor(amount: Decimal) -> int | None:
     exchange zero), so an inexact amount is None, which the amount guard
     refuses with its own code and message.
     """
+    if not amount.is_finite():
+        return None
     try:
         cents = amount.scaleb(2)
         if cents != cents.to_integral_value():
