@@ -18,6 +18,7 @@ from tests.api.conftest import (
 )
 from tests.api.test_renewal import (
     CRM_PRO,
+    MOTIONS,
     ONBOARD,
     UMBRELLA,
     first_deal,
@@ -28,6 +29,7 @@ from tests.api.test_renewal import (
 from viax.api.ids import encode_id
 from viax.api.inputs import to_minor
 
+CRM_ENT = encode_id("Product", 2)  # subscription, 99.00 EUR a month
 SUPPORT = encode_id("Product", 4)  # subscription, 25.00 EUR a month
 FORECAST = encode_id("Product", 3)  # add-on of CRM-PRO, 19.00 EUR a month
 
@@ -228,6 +230,13 @@ async def test_fewer_seats_leave_the_parent_from_the_effective_date(
     assert [e["action"] for e in events][-1] == "APPLY_CHANGE"
     assert events[-1]["version"] == after["version"] == parent["version"] + 1
     assert holding(await read(sales, amendment)) == []
+    for motion in (parent, amendment):
+        rebuilt = await sales.run(
+            MOTIONS, "MotionAsOf", id=motion["id"], asOf=clock.now.isoformat()
+        )
+        current = await read(sales, motion)
+        assert holding(rebuilt["motion"]) == holding(current)
+        assert rebuilt["motion"]["effectiveDate"] == current["effectiveDate"]
 
     # and a second cut from the same day is refused, a later one is not
     again = await amend(sales, parent, [{"productId": CRM_PRO, "quantity": -1}])
@@ -519,3 +528,31 @@ def test_amounts_of_credits_and_zero_are_exact_minor_units(
 @pytest.mark.parametrize("amount", ["0.001", "-1629.251", "NaN", "Infinity"])
 def test_an_amount_not_exact_in_cents_has_no_minor_units(amount: str) -> None:
     assert to_minor(Decimal(amount)) is None
+
+
+async def test_the_net_of_the_change_alone_decides_the_large_deal_rule(
+    connect: Any, sales: Session, clock: SetClock
+) -> None:
+    started = await applied(
+        sales,
+        "StartMotion",
+        accountId=UMBRELLA,
+        channel="DIRECT",
+        lines=[{"productId": CRM_ENT, "quantity": 2000}],
+    )
+    started = await step(sales, "IssueQuote", started)
+    async with connect("finance", "fin@house") as finance:
+        started = await step(finance, "ApproveMotion", started)
+    parent = await carry_out(connect, sales, started, "2027-01-01")
+    clock.set(2027, 5, 20)
+
+    small = await amended(sales, parent, [{"productId": CRM_ENT, "quantity": 1}])
+    large = await amended(sales, parent, [{"productId": CRM_ENT, "quantity": 1700}])
+    small = await step(sales, "IssueQuote", small)
+    large = await step(sales, "IssueQuote", large)
+
+    # the parent's 2,019,600.00 does not count; 1,700 more for 7 months do:
+    # 99.00 x 1,700 x 7 = 1,178,100.00 less the 15 % tier is 1,001,385.00
+    assert (small["state"], small["approval"]) == ("QUOTED", None)
+    assert large["quote"]["total"]["amount"] == "1001385.00"
+    assert large["approval"]["requiredRoles"] == ["finance"]
