@@ -1,14 +1,17 @@
 """What each action changes: the effects of an allowed transition.
 
-Builders run only after every guard passed (see `viax.motion.outcome`).
+Builders run only after every guard passed, so a fact they cannot find is
+a broken snapshot or context, raised as an `EngineError`, never a refusal.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 from typing import TypeVar
 
+from viax.errors import ViaxError
 from viax.motion.amendment import signed_fulfilment
 from viax.motion.decision import (
     AgreementSigned,
@@ -37,13 +40,6 @@ from viax.motion.decision import (
     StartInput,
 )
 from viax.motion.guards import GuardCall
-from viax.motion.outcome import (
-    Outcome,
-    asked_input,
-    need,
-    parent_of,
-    snapshot_of,
-)
 from viax.motion.pricing import (
     order_lines,
     order_price_hash,
@@ -75,9 +71,39 @@ from viax.motion.terms import agreement_end
 T = TypeVar("T")
 
 
+class EngineError(ViaxError):
+    """The engine was called in a way no caller should: a programming error."""
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """The effects of an allowed transition and the state it leads to."""
+
+    effects: tuple[Effect, ...]
+    state: MotionState
+
+
+def _need(value: T | None, what: str) -> T:
+    if value is None:
+        raise EngineError(f"an allowed transition found no {what}")
+    return value
+
+
+def _asked(call: GuardCall, kind: type[T]) -> T:
+    return _need(call.input_as(kind), kind.__name__)
+
+
+def _motion(call: GuardCall) -> MotionSnapshot:
+    return _need(call.snapshot, "motion")
+
+
+def _parent(call: GuardCall) -> MotionSnapshot:
+    return _need(call.context.parent, "parent motion")
+
+
 def _start(call: GuardCall) -> Outcome:
-    asked = asked_input(call, StartInput)
-    account = need(call.account, "account")
+    asked = _asked(call, StartInput)
+    account = _need(call.account, "account")
     started = MotionStarted(
         account_id=asked.account_id,
         partner_id=asked.partner_id,
@@ -91,7 +117,7 @@ def _start(call: GuardCall) -> Outcome:
         effective_date=_effective_start(call, asked),
     )
     if asked.kind is MotionKind.RENEWAL:
-        parent = need(call.context.parent, "parent motion")
+        parent = _need(call.context.parent, "parent motion")
         lines = renewal_lines(parent, asked.uplift_percent, call.context.siblings)
     else:
         lines = call.proposed_lines() or ()
@@ -108,8 +134,8 @@ def _effective_start(call: GuardCall, asked: StartInput) -> date | None:
 
 
 def _configure(call: GuardCall) -> Outcome:
-    motion = snapshot_of(call)
-    asked_input(call, ConfigureInput)
+    motion = _motion(call)
+    _asked(call, ConfigureInput)
     effects: list[Effect] = [LinesReplaced(call.proposed_lines() or ())]
     if motion.quote is not None:
         effects.append(QuoteStatusChanged(motion.quote.revision, QuoteStatus.VOID))
@@ -119,38 +145,38 @@ def _configure(call: GuardCall) -> Outcome:
 
 
 def _issue_quote(call: GuardCall) -> Outcome:
-    motion = snapshot_of(call)
-    quote = new_quote(call, motion, asked_input(call, IssueQuoteInput))
-    wanted = required_approvals(
+    motion = _motion(call)
+    quote = new_quote(call, motion, _asked(call, IssueQuoteInput))
+    need = required_approvals(
         quote.lines, motion.channel, quote.total, call.model.approval
     )
     if motion.kind is MotionKind.RENEWAL:
-        cap = need(parent_of(call).agreement, "parent agreement").uplift_cap_percent
-        wanted = renewal_approvals(
+        cap = _need(_parent(call).agreement, "parent agreement").uplift_cap_percent
+        need = renewal_approvals(
             quote.lines, motion.channel, quote.total, call.model.approval, cap
         )
-    if not wanted.roles:
+    if not need.roles:
         return Outcome((QuoteIssued(quote),), MotionState.QUOTED)
-    approval = Approval(quote.revision, ApprovalStatus.PENDING, wanted.roles, 1)
+    approval = Approval(quote.revision, ApprovalStatus.PENDING, need.roles, 1)
     effects = (QuoteIssued(quote), ApprovalRequested(approval))
     return Outcome(effects, MotionState.PENDING_APPROVAL)
 
 
 def _decision(call: GuardCall, verdict: ApprovalStatus) -> ApprovalDecision:
-    approval = need(snapshot_of(call).approval, "approval")
-    tier = need(approval.current_tier, "pending approval tier")
+    approval = _need(_motion(call).approval, "approval")
+    tier = _need(approval.current_tier, "pending approval tier")
     return ApprovalDecision(
         tier=tier,
         role=approval.tiers[tier - 1],
         actor=call.actor.subject,
         verdict=verdict.value,
-        comment=asked_input(call, DecisionInput).comment,
+        comment=_asked(call, DecisionInput).comment,
         at=call.context.now,
     )
 
 
 def _approve(call: GuardCall) -> Outcome:
-    approval = need(snapshot_of(call).approval, "approval")
+    approval = _need(_motion(call).approval, "approval")
     decision = _decision(call, ApprovalStatus.APPROVED)
     if decision.tier == len(approval.tiers):
         decided = ApprovalDecided(
@@ -164,8 +190,8 @@ def _approve(call: GuardCall) -> Outcome:
 
 
 def _reject(call: GuardCall) -> Outcome:
-    approval = need(snapshot_of(call).approval, "approval")
-    quote = need(snapshot_of(call).quote, "quote")
+    approval = _need(_motion(call).approval, "approval")
+    quote = _need(_motion(call).quote, "quote")
     decision = _decision(call, ApprovalStatus.REJECTED)
     effects = (
         ApprovalDecided(approval.revision, decision, ApprovalStatus.REJECTED, None),
@@ -175,7 +201,7 @@ def _reject(call: GuardCall) -> Outcome:
 
 
 def _accept_quote(call: GuardCall) -> Outcome:
-    quote = need(snapshot_of(call).quote, "quote")
+    quote = _need(_motion(call).quote, "quote")
     accepted = QuoteStatusChanged(
         quote.revision,
         QuoteStatus.ACCEPTED,
@@ -186,16 +212,16 @@ def _accept_quote(call: GuardCall) -> Outcome:
 
 
 def _agreement_end(call: GuardCall, start: date, term_months: int) -> date:
-    if snapshot_of(call).kind is MotionKind.AMENDMENT:
+    if _motion(call).kind is MotionKind.AMENDMENT:
         # Co-termed: an amendment ends with the agreement it amends.
-        return need(parent_of(call).agreement, "parent agreement").end_date
+        return _need(_parent(call).agreement, "parent agreement").end_date
     return agreement_end(start, term_months)
 
 
 def _sign_agreement(call: GuardCall) -> Outcome:
-    motion = snapshot_of(call)
-    asked = asked_input(call, SignAgreementInput)
-    quote = need(motion.quote, "quote")
+    motion = _motion(call)
+    asked = _asked(call, SignAgreementInput)
+    quote = _need(motion.quote, "quote")
     terms = call.model.agreement
     agreement = Agreement(
         number=f"A-{motion.id:06d}",
@@ -210,8 +236,8 @@ def _sign_agreement(call: GuardCall) -> Outcome:
 
 
 def _place_order(call: GuardCall) -> Outcome:
-    motion = snapshot_of(call)
-    quote = need(motion.quote, "quote")
+    motion = _motion(call)
+    quote = _need(motion.quote, "quote")
     lines = order_lines(quote)
     digest = order_price_hash(
         lines, quote, model_name=call.model.name, model_version=call.model.version
@@ -236,9 +262,9 @@ def _fulfilment_lines(asked: FulfilInput) -> tuple[FulfilmentLine, ...]:
 
 
 def _fulfil(call: GuardCall) -> Outcome:
-    motion = snapshot_of(call)
-    order = need(motion.order, "order")
-    lines = signed_fulfilment(_fulfilment_lines(asked_input(call, FulfilInput)), order)
+    motion = _motion(call)
+    order = _need(motion.order, "order")
+    lines = signed_fulfilment(_fulfilment_lines(_asked(call, FulfilInput)), order)
     now = call.context.now
     fulfilment = Fulfilment(len(motion.fulfilments) + 1, now, call.actor.subject, lines)
     # Units an amendment removes are given up by its parent, not granted.
@@ -265,18 +291,18 @@ def _fulfil(call: GuardCall) -> Outcome:
 def _entitlement(
     call: GuardCall, motion: MotionSnapshot, line: FulfilmentLine, position: int
 ) -> Entitlement:
-    order = need(motion.order, "order")
+    order = _need(motion.order, "order")
     ordered = next(o for o in order.lines if o.position == line.order_line)
-    product = need(call.context.products.get(ordered.product_id), "product")
+    product = _need(call.context.products.get(ordered.product_id), "product")
     ends_on = None
     if product.kind is ProductKind.SUBSCRIPTION:
-        ends_on = need(motion.agreement, "agreement").end_date
+        ends_on = _need(motion.agreement, "agreement").end_date
     starts_on = call.context.now.date()
     if motion.kind is MotionKind.RENEWAL:
         # Renewed units run on from the day the renewed agreement ends.
-        starts_on = max(starts_on, need(motion.agreement, "agreement").start_date)
+        starts_on = max(starts_on, _need(motion.agreement, "agreement").start_date)
     elif motion.kind is MotionKind.AMENDMENT:
-        starts_on = need(motion.effective_date, "effective date")
+        starts_on = _need(motion.effective_date, "effective date")
     return Entitlement(
         position=position,
         product_id=ordered.product_id,
@@ -287,28 +313,28 @@ def _entitlement(
 
 
 def _record_invoice(call: GuardCall) -> Outcome:
-    asked = asked_input(call, InvoiceInput)
-    amount = need(asked.amount, "exact amount")
+    asked = _asked(call, InvoiceInput)
+    amount = _need(asked.amount, "exact amount")
     invoice = Invoice(asked.invoice_number, amount, call.context.now.date())
     return Outcome((InvoiceRecorded(invoice),), MotionState.INVOICED)
 
 
 def _record_payment(call: GuardCall) -> Outcome:
-    asked = asked_input(call, PaymentInput)
-    amount = need(asked.amount, "exact amount")
+    asked = _asked(call, PaymentInput)
+    amount = _need(asked.amount, "exact amount")
     payment = Payment(asked.payment_reference, amount, call.context.now.date())
     return Outcome((PaymentRecorded(payment),), MotionState.CLOSED)
 
 
 def _cancel(call: GuardCall) -> Outcome:
-    asked_input(call, CancelInput)
-    order = snapshot_of(call).order
+    _asked(call, CancelInput)
+    order = _motion(call).order
     effects = () if order is None else (OrderStatusChanged(OrderStatus.CANCELLED),)
     return Outcome(effects, MotionState.CANCELLED)
 
 
 def _expire(call: GuardCall) -> Outcome:
-    snapshot_of(call)
+    _motion(call)
     return Outcome((), MotionState.EXPIRED)
 
 

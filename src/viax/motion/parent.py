@@ -22,8 +22,8 @@ from viax.motion.decision import (
     EntitlementsRevoked,
     FulfilmentRecorded,
 )
+from viax.motion.effects import EngineError, Outcome
 from viax.motion.guards import GuardCall
-from viax.motion.outcome import EngineError, Outcome, need, parent_of, snapshot_of
 from viax.motion.snapshot import (
     Action,
     EntitlementStatus,
@@ -99,22 +99,25 @@ def amended_parent(call: GuardCall, result: Outcome) -> tuple[Effect, ...]:
     parent's entitlements the day before the effective date, and what each
     keeps runs on from that day as a new entitlement.
     """
-    cuts = _removed_units(call, result)
+    amendment, parent = call.context.snapshot, call.context.parent
+    if call.action is not Action.FULFIL or amendment is None:
+        return ()
+    cuts = _removed_units(amendment, result)
     if not cuts:
         return ()
-    effective = need(snapshot_of(call).effective_date, "effective date")
-    ended, kept = reduction_cuts(parent_of(call), cuts, effective)
+    effective = amendment.effective_date
+    if effective is None or parent is None:
+        raise EngineError(f"amendment {amendment.id} lacks its date or parent")
+    ended, kept = reduction_cuts(parent, cuts, effective)
     effects: list[Effect] = [EntitlementsEnded(ended, day_before(effective))]
     if kept:
         effects.append(EntitlementsGranted(kept))
     return tuple(effects)
 
 
-def _removed_units(call: GuardCall, result: Outcome) -> dict[int, int]:
-    if call.action is not Action.FULFIL:
-        return {}
-    order = need(snapshot_of(call).order, "order")
-    products = {line.position: line.product_id for line in order.lines}
+def _removed_units(amendment: MotionSnapshot, result: Outcome) -> dict[int, int]:
+    order = amendment.order
+    products = {} if order is None else {o.position: o.product_id for o in order.lines}
     removed: dict[int, int] = {}
     for effect in result.effects:
         if isinstance(effect, FulfilmentRecorded):

@@ -2,12 +2,14 @@
 
 New business runs the waterfall over the asked term; a renewal prices the
 previous nets of the term it renews; an amendment prices its changes over
-the whole months its agreement has left.
+the whole months its agreement has left. It runs only after every guard of
+`issueQuote` passed, so a missing parent fact is a programming error.
 """
 
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import TypeVar
 
 from viax.motion.amendment import (
     agreement_units,
@@ -17,10 +19,11 @@ from viax.motion.amendment import (
 )
 from viax.motion.decision import IssueQuoteInput
 from viax.motion.guards import GuardCall
-from viax.motion.outcome import need, parent_of
 from viax.motion.pricing import PricedLines, partner_rate, price_lines
 from viax.motion.renewal import price_renewal
 from viax.motion.snapshot import MotionKind, MotionSnapshot, Quote, QuoteStatus
+
+T = TypeVar("T")
 
 
 def new_quote(call: GuardCall, motion: MotionSnapshot, asked: IssueQuoteInput) -> Quote:
@@ -64,8 +67,8 @@ def _priced(
 
 def _renewal_priced(call: GuardCall, motion: MotionSnapshot) -> tuple[int, PricedLines]:
     # A renewal runs for the term it renews, at the nets of that term.
-    parent = parent_of(call)
-    term = need(parent.quote, "parent quote").term_months
+    parent = _known(call.context.parent, "parent motion")
+    term = _known(parent.quote, "parent quote").term_months
     return term, price_renewal(
         motion.lines,
         call.context.products,
@@ -81,8 +84,8 @@ def _amendment_priced(
     call: GuardCall, motion: MotionSnapshot
 ) -> tuple[int, PricedLines]:
     # Co-termed: the change runs for the whole months the agreement has left.
-    parent = parent_of(call)
-    effective = need(motion.effective_date, "effective date")
+    parent = _known(call.context.parent, "parent motion")
+    effective = _known(motion.effective_date, "effective date")
     held = agreement_units(
         parent, call.context.siblings, effective, excluding=motion.id
     )
@@ -96,3 +99,9 @@ def _amendment_priced(
         partner_rate=partner_rate(call.model, motion.channel, call.partner),
         model=call.model,
     )
+
+
+def _known(value: T | None, what: str) -> T:
+    if value is None:
+        raise ValueError(f"a quote was asked for without the {what}")
+    return value
