@@ -34,6 +34,7 @@ from viax.motion.snapshot import (
     Product,
     Quote,
     QuoteStatus,
+    ReturnedLine,
 )
 
 # --- inputs -------------------------------------------------------------
@@ -47,6 +48,14 @@ class LineInput:
 
 
 @dataclass(frozen=True, slots=True)
+class ReturnLineInput:
+    """Units of one of the parent's order lines to return."""
+
+    order_line: int  # position of the parent's order line
+    quantity: int
+
+
+@dataclass(frozen=True, slots=True)
 class StartInput:
     """Start a motion; a change motion names the motion it changes."""
 
@@ -57,6 +66,7 @@ class StartInput:
     kind: MotionKind = MotionKind.NEW_BUSINESS
     parent_motion_id: int | None = None
     uplift_percent: Decimal = Decimal(0)
+    return_lines: tuple[ReturnLineInput, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -302,6 +312,13 @@ class EntitlementsRevoked:
 
 
 @dataclass(frozen=True, slots=True)
+class UnitsReturned:
+    """Units came back through a return; each line's returned quantity grows."""
+
+    lines: tuple[ReturnedLine, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class InvoiceRecorded:
     invoice: Invoice
 
@@ -325,6 +342,7 @@ Effect = (
     | FulfilmentRecorded
     | EntitlementsGranted
     | EntitlementsRevoked
+    | UnitsReturned
     | InvoiceRecorded
     | PaymentRecorded
 )

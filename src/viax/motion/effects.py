@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import calendar
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import TypeVar
 
@@ -48,6 +48,14 @@ from viax.motion.pricing import (
     required_approvals,
 )
 from viax.motion.renewal import price_renewal, renewal_approvals, renewal_lines
+from viax.motion.returns import (
+    late_lines,
+    order_status,
+    price_return,
+    return_approvals,
+    return_lines,
+    taken_before,
+)
 from viax.motion.snapshot import (
     Action,
     Agreement,
@@ -119,6 +127,8 @@ def _start(call: GuardCall) -> Outcome:
     if asked.kind is MotionKind.RENEWAL:
         parent = _need(call.context.parent, "parent motion")
         lines = renewal_lines(parent, asked.uplift_percent)
+    elif asked.kind is MotionKind.RETURN:
+        lines = return_lines(_parent(call), asked.return_lines)
     else:
         lines = call.proposed_lines() or ()
     effects: tuple[Effect, ...] = (
@@ -149,6 +159,21 @@ def _issue_quote(call: GuardCall) -> Outcome:
         need = renewal_approvals(
             quote.lines, motion.channel, quote.total, call.model.approval, cap
         )
+    elif motion.kind is MotionKind.RETURN:
+        late = late_lines(
+            _parent(call),
+            motion.lines,
+            call.context.siblings,
+            motion.id,
+            call.context.now,
+        )
+        need = return_approvals(
+            quote.lines,
+            motion.channel,
+            quote.total,
+            call.model.approval,
+            late=bool(late),
+        )
     if not need.roles:
         return Outcome((QuoteIssued(quote),), MotionState.QUOTED)
     approval = Approval(quote.revision, ApprovalStatus.PENDING, need.roles, 1)
@@ -168,6 +193,19 @@ def _new_quote(
             motion.lines,
             call.context.products,
             _parent(call),
+            currency=motion.currency,
+            term_months=term,
+            model=call.model,
+        )
+    elif motion.kind is MotionKind.RETURN:
+        # A return refunds units of the returned term, at their nets.
+        parent = _parent(call)
+        term = _need(parent.quote, "parent quote").term_months
+        priced = price_return(
+            motion.lines,
+            call.context.products,
+            parent,
+            taken_before(parent, call.context.siblings, motion.id),
             currency=motion.currency,
             term_months=term,
             model=call.model,
@@ -233,6 +271,9 @@ def _reject(call: GuardCall) -> Outcome:
         ApprovalDecided(approval.revision, decision, ApprovalStatus.REJECTED, None),
         QuoteStatusChanged(quote.revision, QuoteStatus.VOID),
     )
+    # A refused return is over, and frees the units it held.
+    if _motion(call).kind is MotionKind.RETURN:
+        return Outcome(effects, MotionState.CANCELLED)
     return Outcome(effects, MotionState.DRAFT)
 
 
@@ -308,23 +349,23 @@ def _fulfil(call: GuardCall) -> Outcome:
     lines = _fulfilment_lines(_asked(call, FulfilInput))
     now = call.context.now
     fulfilment = Fulfilment(len(motion.fulfilments) + 1, now, call.actor.subject, lines)
-    granted = tuple(
-        _entitlement(call, motion, line, len(motion.entitlements) + index)
-        for index, line in enumerate(lines, start=1)
-    )
     done = {line.order_line: line.quantity for line in lines}
-    complete = all(
-        o.fulfilled_quantity + done.get(o.position, 0) >= o.quantity
+    after = [
+        replace(o, fulfilled_quantity=o.fulfilled_quantity + done.get(o.position, 0))
         for o in order.lines
-    )
-    status = OrderStatus.FULFILLED if complete else OrderStatus.PARTIALLY_FULFILLED
-    effects = (
-        FulfilmentRecorded(fulfilment),
-        EntitlementsGranted(granted),
-        OrderStatusChanged(status),
-    )
+    ]
+    complete = all(o.fulfilled_quantity >= o.quantity for o in after)
+    effects: list[Effect] = [FulfilmentRecorded(fulfilment)]
+    # Units received back grant nothing; their parent loses them instead.
+    if motion.kind is not MotionKind.RETURN:
+        granted = tuple(
+            _entitlement(call, motion, line, len(motion.entitlements) + index)
+            for index, line in enumerate(lines, start=1)
+        )
+        effects.append(EntitlementsGranted(granted))
+    effects.append(OrderStatusChanged(order_status(after)))
     state = MotionState.FULFILLED if complete else MotionState.FULFILLING
-    return Outcome(effects, state)
+    return Outcome(tuple(effects), state)
 
 
 def _entitlement(

@@ -37,6 +37,7 @@ from viax.motion.decision import (
     QuoteIssued,
     QuoteStatusChanged,
     TransitionRequest,
+    UnitsReturned,
     Verdict,
 )
 from viax.motion.effects import EngineError, outcome
@@ -52,6 +53,7 @@ from viax.motion.snapshot import (
     MotionState,
     Principal,
     QuoteStatus,
+    ReturnedLine,
 )
 
 __all__ = ["EngineError", "apply", "availability", "decide", "input_digest"]
@@ -255,6 +257,8 @@ def _fold_fulfilment(motion: MotionSnapshot, effect: Effect) -> MotionSnapshot:
             return replace(motion, entitlements=motion.entitlements + granted)
         case EntitlementsRevoked(revocations=revocations):
             return _revoked(motion, revocations)
+        case UnitsReturned(lines=lines):
+            return _returned(motion, lines)
         case InvoiceRecorded(invoice=invoice):
             return replace(motion, invoice=invoice)
         case PaymentRecorded(payment=payment):
@@ -311,6 +315,20 @@ def _fulfilled(motion: MotionSnapshot, fulfilment: Fulfilment) -> MotionSnapshot
         order=replace(order, lines=lines),
         fulfilments=(*motion.fulfilments, fulfilment),
     )
+
+
+def _returned(
+    motion: MotionSnapshot, lines: tuple[ReturnedLine, ...]
+) -> MotionSnapshot:
+    order = motion.order
+    if order is None:
+        raise EngineError("units returned without an order")
+    back = {line.order_line: line.quantity for line in lines}
+    changed = tuple(
+        replace(o, returned_quantity=o.returned_quantity + back.get(o.position, 0))
+        for o in order.lines
+    )
+    return replace(motion, order=replace(order, lines=changed))
 
 
 def _revoked(

@@ -30,6 +30,7 @@ from viax.motion.decision import (
     PaymentRecorded,
     QuoteIssued,
     QuoteStatusChanged,
+    UnitsReturned,
 )
 from viax.motion.snapshot import (
     ApprovalStatus,
@@ -283,6 +284,7 @@ async def _order_placed(target: Target, effect: OrderPlaced) -> None:
             "fulfilled_quantity": line.fulfilled_quantity,
             "unit_net": line.unit_net,
             "net": line.net,
+            "returned_quantity": line.returned_quantity,
         }
         for line in order.lines
     ]
@@ -354,6 +356,27 @@ def _entitlement_row(target: Target, entitlement: Entitlement) -> dict[str, Any]
         "ends_on": entitlement.ends_on,
         "status": entitlement.status,
     }
+
+
+@_writes(UnitsReturned)
+async def _units_returned(target: Target, effect: UnitsReturned) -> None:
+    lines = order_lines.c
+    await target.connection.execute(
+        update(order_lines)
+        .where(
+            lines.motion_id == bindparam("of_motion"),
+            lines.position == bindparam("of_line"),
+        )
+        .values(returned_quantity=lines.returned_quantity + bindparam("back")),
+        [
+            {
+                "of_motion": target.motion_id,
+                "of_line": line.order_line,
+                "back": line.quantity,
+            }
+            for line in effect.lines
+        ],
+    )
 
 
 @_writes(EntitlementsGranted)

@@ -103,6 +103,8 @@ def _product_ids(
     ids: set[int] = set()
     if parent is not None:
         ids.update(held.product_id for held in parent.entitlements)
+        if parent.order is not None:
+            ids.update(line.product_id for line in parent.order.lines)
     if snapshot is not None:
         ids.update(line.product_id for line in snapshot.lines)
         if snapshot.quote is not None:

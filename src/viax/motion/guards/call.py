@@ -51,6 +51,7 @@ class GuardCode(enum.StrEnum):
     INVALID_INPUT = "INVALID_INPUT"
     NOT_RENEWABLE = "NOT_RENEWABLE"
     OUTSIDE_RENEWAL_WINDOW = "OUTSIDE_RENEWAL_WINDOW"
+    NOT_RETURNABLE = "NOT_RETURNABLE"
 
 
 @dataclass(frozen=True, slots=True)
