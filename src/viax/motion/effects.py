@@ -6,43 +6,31 @@ a broken snapshot or context, raised as an `EngineError`, never a refusal.
 
 from __future__ import annotations
 
-import calendar
 from collections.abc import Callable
-from dataclasses import dataclass, replace
-from datetime import date, timedelta
-from typing import TypeVar
+from datetime import timedelta
 
-from viax.errors import ViaxError
+from viax.motion import order_effects
 from viax.motion.decision import (
-    AgreementSigned,
     ApprovalDecided,
     ApprovalRequested,
     ApprovalVoided,
-    CancelInput,
     ConfigureInput,
     DecisionInput,
     Effect,
-    EntitlementsGranted,
-    FulfilInput,
-    FulfilmentRecorded,
-    InvoiceInput,
-    InvoiceRecorded,
     IssueQuoteInput,
     LinesReplaced,
     MotionStarted,
-    OrderPlaced,
-    OrderStatusChanged,
-    PaymentInput,
-    PaymentRecorded,
     QuoteIssued,
     QuoteStatusChanged,
-    SignAgreementInput,
     StartInput,
 )
 from viax.motion.guards import GuardCall
+from viax.motion.outcome import Outcome
+from viax.motion.outcome import input_of as _asked
+from viax.motion.outcome import motion_of as _motion
+from viax.motion.outcome import need as _need
+from viax.motion.outcome import parent_of as _parent
 from viax.motion.pricing import (
-    order_lines,
-    order_price_hash,
     partner_rate,
     price_lines,
     required_approvals,
@@ -50,7 +38,6 @@ from viax.motion.pricing import (
 from viax.motion.renewal import price_renewal, renewal_approvals, renewal_lines
 from viax.motion.returns import (
     late_lines,
-    order_status,
     price_return,
     return_approvals,
     return_lines,
@@ -58,56 +45,15 @@ from viax.motion.returns import (
 )
 from viax.motion.snapshot import (
     Action,
-    Agreement,
     Approval,
     ApprovalDecision,
     ApprovalStatus,
-    Entitlement,
-    Fulfilment,
-    FulfilmentLine,
-    Invoice,
     MotionKind,
     MotionSnapshot,
     MotionState,
-    Order,
-    OrderStatus,
-    Payment,
-    ProductKind,
     Quote,
     QuoteStatus,
 )
-
-T = TypeVar("T")
-
-
-class EngineError(ViaxError):
-    """The engine was called in a way no caller should: a programming error."""
-
-
-@dataclass(frozen=True, slots=True)
-class Outcome:
-    """The effects of an allowed transition and the state it leads to."""
-
-    effects: tuple[Effect, ...]
-    state: MotionState
-
-
-def _need(value: T | None, what: str) -> T:
-    if value is None:
-        raise EngineError(f"an allowed transition found no {what}")
-    return value
-
-
-def _asked(call: GuardCall, kind: type[T]) -> T:
-    return _need(call.input_as(kind), kind.__name__)
-
-
-def _motion(call: GuardCall) -> MotionSnapshot:
-    return _need(call.snapshot, "motion")
-
-
-def _parent(call: GuardCall) -> MotionSnapshot:
-    return _need(call.context.parent, "parent motion")
 
 
 def _start(call: GuardCall) -> Outcome:
@@ -288,132 +234,6 @@ def _accept_quote(call: GuardCall) -> Outcome:
     return Outcome((accepted,), MotionState.ACCEPTED)
 
 
-def agreement_end(start: date, term_months: int) -> date:
-    """The last day of a term: the same day `term_months` later, less one.
-
-    A day the later month lacks is clamped to its last day, so a term that
-    starts on 31 January ends on the day before the last day of the month.
-    """
-    index = start.month - 1 + term_months
-    year, month = start.year + index // 12, index % 12 + 1
-    day = min(start.day, calendar.monthrange(year, month)[1])
-    return date(year, month, day) - timedelta(days=1)
-
-
-def _sign_agreement(call: GuardCall) -> Outcome:
-    motion = _motion(call)
-    asked = _asked(call, SignAgreementInput)
-    quote = _need(motion.quote, "quote")
-    terms = call.model.agreement
-    agreement = Agreement(
-        number=f"A-{motion.id:06d}",
-        start_date=asked.start_date,
-        end_date=agreement_end(asked.start_date, quote.term_months),
-        signed_by=asked.signed_by,
-        signed_at=call.context.now,
-        payment_days=terms.payment_days,
-        uplift_cap_percent=terms.uplift_cap_percent,
-    )
-    return Outcome((AgreementSigned(agreement),), MotionState.AGREED)
-
-
-def _place_order(call: GuardCall) -> Outcome:
-    motion = _motion(call)
-    quote = _need(motion.quote, "quote")
-    lines = order_lines(quote)
-    digest = order_price_hash(
-        lines, quote, model_name=call.model.name, model_version=call.model.version
-    )
-    order = Order(
-        number=f"O-{motion.id:06d}",
-        status=OrderStatus.OPEN,
-        placed_at=call.context.now,
-        total=quote.total,
-        price_hash=digest,
-        lines=lines,
-    )
-    return Outcome((OrderPlaced(order),), MotionState.ORDERED)
-
-
-def _fulfilment_lines(asked: FulfilInput) -> tuple[FulfilmentLine, ...]:
-    # Two entries for one order line count as one fulfilment of their sum.
-    merged: dict[int, int] = {}
-    for line in asked.lines:
-        merged[line.order_line] = merged.get(line.order_line, 0) + line.quantity
-    return tuple(FulfilmentLine(position, qty) for position, qty in merged.items())
-
-
-def _fulfil(call: GuardCall) -> Outcome:
-    motion = _motion(call)
-    order = _need(motion.order, "order")
-    lines = _fulfilment_lines(_asked(call, FulfilInput))
-    now = call.context.now
-    fulfilment = Fulfilment(len(motion.fulfilments) + 1, now, call.actor.subject, lines)
-    done = {line.order_line: line.quantity for line in lines}
-    after = [
-        replace(o, fulfilled_quantity=o.fulfilled_quantity + done.get(o.position, 0))
-        for o in order.lines
-    ]
-    complete = all(o.fulfilled_quantity >= o.quantity for o in after)
-    effects: list[Effect] = [FulfilmentRecorded(fulfilment)]
-    # Units received back grant nothing; their parent loses them instead.
-    if motion.kind is not MotionKind.RETURN:
-        granted = tuple(
-            _entitlement(call, motion, line, len(motion.entitlements) + index)
-            for index, line in enumerate(lines, start=1)
-        )
-        effects.append(EntitlementsGranted(granted))
-    effects.append(OrderStatusChanged(order_status(after)))
-    state = MotionState.FULFILLED if complete else MotionState.FULFILLING
-    return Outcome(tuple(effects), state)
-
-
-def _entitlement(
-    call: GuardCall, motion: MotionSnapshot, line: FulfilmentLine, position: int
-) -> Entitlement:
-    order = _need(motion.order, "order")
-    ordered = next(o for o in order.lines if o.position == line.order_line)
-    product = _need(call.context.products.get(ordered.product_id), "product")
-    ends_on = None
-    if product.kind is ProductKind.SUBSCRIPTION:
-        ends_on = _need(motion.agreement, "agreement").end_date
-    starts_on = call.context.now.date()
-    if motion.kind is MotionKind.RENEWAL:
-        # Renewed units run on from the day the renewed agreement ends.
-        starts_on = max(starts_on, _need(motion.agreement, "agreement").start_date)
-    return Entitlement(
-        position=position,
-        product_id=ordered.product_id,
-        quantity=line.quantity,
-        starts_on=starts_on,
-        ends_on=ends_on,
-    )
-
-
-def _record_invoice(call: GuardCall) -> Outcome:
-    asked = _asked(call, InvoiceInput)
-    invoice = Invoice(asked.invoice_number, asked.amount, call.context.now.date())
-    return Outcome((InvoiceRecorded(invoice),), MotionState.INVOICED)
-
-
-def _record_payment(call: GuardCall) -> Outcome:
-    asked = _asked(call, PaymentInput)
-    payment = Payment(asked.payment_reference, asked.amount, call.context.now.date())
-    return Outcome((PaymentRecorded(payment),), MotionState.CLOSED)
-
-
-def _cancel(call: GuardCall) -> Outcome:
-    _asked(call, CancelInput)
-    order = _motion(call).order
-    effects = () if order is None else (OrderStatusChanged(OrderStatus.CANCELLED),)
-    return Outcome(effects, MotionState.CANCELLED)
-
-
-def _expire(call: GuardCall) -> Outcome:
-    _motion(call)
-    return Outcome((), MotionState.EXPIRED)
-
-
 _BUILDERS: dict[Action, Callable[[GuardCall], Outcome]] = {
     Action.START: _start,
     Action.CONFIGURE: _configure,
@@ -421,13 +241,13 @@ _BUILDERS: dict[Action, Callable[[GuardCall], Outcome]] = {
     Action.APPROVE: _approve,
     Action.REJECT: _reject,
     Action.ACCEPT_QUOTE: _accept_quote,
-    Action.SIGN_AGREEMENT: _sign_agreement,
-    Action.PLACE_ORDER: _place_order,
-    Action.FULFIL: _fulfil,
-    Action.RECORD_INVOICE: _record_invoice,
-    Action.RECORD_PAYMENT: _record_payment,
-    Action.CANCEL: _cancel,
-    Action.EXPIRE: _expire,
+    Action.SIGN_AGREEMENT: order_effects.sign_agreement,
+    Action.PLACE_ORDER: order_effects.place_order,
+    Action.FULFIL: order_effects.fulfil,
+    Action.RECORD_INVOICE: order_effects.record_invoice,
+    Action.RECORD_PAYMENT: order_effects.record_payment,
+    Action.CANCEL: order_effects.cancel,
+    Action.EXPIRE: order_effects.expire,
 }
 
 

@@ -40,9 +40,10 @@ from viax.motion.decision import (
     UnitsReturned,
     Verdict,
 )
-from viax.motion.effects import EngineError, outcome
+from viax.motion.effects import outcome
 from viax.motion.guards import GUARDS, STANDING, Guard, GuardCall
 from viax.motion.model import MotionModel
+from viax.motion.outcome import EngineError
 from viax.motion.parent import parent_outcome
 from viax.motion.snapshot import (
     Action,

@@ -19,8 +19,8 @@ from viax.motion.decision import (
     EntitlementRevocation,
     EntitlementsRevoked,
 )
-from viax.motion.effects import EngineError, Outcome
 from viax.motion.guards import GuardCall
+from viax.motion.outcome import EngineError, Outcome
 from viax.motion.returns import received_back
 from viax.motion.snapshot import (
     EntitlementStatus,
