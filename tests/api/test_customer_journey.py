@@ -94,6 +94,7 @@ async def test_first_deal_then_upsell_then_renewal_stay_linked(
         ("NEW_BUSINESS", "new-business", "prerequisites"),
         ("AMENDMENT", "amendment", "amendment_parent"),
         ("RENEWAL", "renewal", "renewal_parent"),
+        ("RETURN", "return", "return_parent"),
     ],
 )
 async def test_every_kind_of_motion_has_its_model(

@@ -42,9 +42,11 @@ from viax.motion.decision import (
     PaymentRecorded,
     QuoteIssued,
     QuoteStatusChanged,
+    ReturnLineInput,
     SignAgreementInput,
     StartInput,
     TransitionInput,
+    UnitsReturned,
 )
 from viax.motion.snapshot import (
     Action,
@@ -69,6 +71,7 @@ from viax.motion.snapshot import (
     Quote,
     QuoteLine,
     QuoteStatus,
+    ReturnedLine,
 )
 
 STEPS = (PriceStep("LIST", 1000, 1000), PriceStep("NET", 1000, 1000))
@@ -146,6 +149,7 @@ EFFECTS: tuple[Effect, ...] = (
         )
     ),
     EntitlementsEnded((1, 3), date(2025, 5, 31)),
+    UnitsReturned((ReturnedLine(1, 2), ReturnedLine(3, 1))),
     InvoiceRecorded(Invoice("INV-1", 1000, date(2025, 3, 4))),
     PaymentRecorded(Payment("PAY-1", 1000, date(2025, 3, 5))),
 )
@@ -181,6 +185,16 @@ INPUTS: tuple[tuple[Action, TransitionInput], ...] = (
     (Action.RECORD_PAYMENT, PaymentInput("PAY-1", 1000)),
     (Action.CANCEL, CancelInput("no budget")),
     (Action.APPLY_CHANGE, ChangeInput(43, 812)),
+    (
+        Action.START,
+        StartInput(
+            1,
+            Channel.DIRECT,
+            kind=MotionKind.RETURN,
+            parent_motion_id=42,
+            return_lines=(ReturnLineInput(1, 3), ReturnLineInput(2, 1)),
+        ),
+    ),
 )
 
 

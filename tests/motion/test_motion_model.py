@@ -168,8 +168,9 @@ def test_registry_latest_is_the_highest_version_of_a_kind() -> None:
 
     assert registry.latest(MotionKind.NEW_BUSINESS).version == 2
     assert registry.latest(MotionKind.RENEWAL).name == "renewal"
+    assert registry.latest(MotionKind.RETURN).name == "return"
     with pytest.raises(ModelError, match="no model of kind RETURN"):
-        registry.latest(MotionKind.RETURN)
+        ModelRegistry([second]).latest(MotionKind.RETURN)
 
 
 def test_registry_refuses_the_same_model_twice() -> None:

@@ -25,8 +25,8 @@ from viax.motion.decision import (
     SignAgreementInput,
     StartInput,
 )
-from viax.motion.effects import Outcome
 from viax.motion.guards import GuardCall
+from viax.motion.outcome import Outcome
 from viax.motion.parent import PARENT_EFFECTS, revoked_units
 from viax.motion.snapshot import (
     Action,

@@ -18,6 +18,7 @@ from viax.api.inputs import (
     IssueQuoteInput,
     PaymentInput,
     RenewAgreementInput,
+    RequestReturnInput,
     SignAgreementInput,
     StartMotionInput,
     TransitionInput,
@@ -61,10 +62,10 @@ async def _transition(
     return await _run(info, request, data.motion_id)
 
 
-async def _change(
-    info: Info, input: RenewAgreementInput | AmendAgreementInput
+async def _start_change(
+    info: Info, input: RenewAgreementInput | RequestReturnInput | AmendAgreementInput
 ) -> TransitionResult:
-    """Start a change motion of a parent the actor may see."""
+    # A parent the actor may not see answers exactly as a missing one.
     parent_id = decode_int(input.motion_id, "Motion")
     loaded = None
     if parent_id is not None:
@@ -103,7 +104,15 @@ class Mutation:
     async def renew_agreement(
         self, info: Info, input: RenewAgreementInput
     ) -> TransitionResult:
-        return await _change(info, input)
+        return await _start_change(info, input)
+
+    @strawberry.mutation(
+        description="Start a return motion of a motion's fulfilled units, in DRAFT."
+    )
+    async def request_return(
+        self, info: Info, input: RequestReturnInput
+    ) -> TransitionResult:
+        return await _start_change(info, input)
 
     @strawberry.mutation(
         description="Start an amendment motion of a motion's agreement, in DRAFT:"
@@ -112,7 +121,7 @@ class Mutation:
     async def amend_agreement(
         self, info: Info, input: AmendAgreementInput
     ) -> TransitionResult:
-        return await _change(info, input)
+        return await _start_change(info, input)
 
     @strawberry.mutation(description="Replace the lines; voids any quote.")
     async def configure_motion(

@@ -34,6 +34,7 @@ from viax.motion.snapshot import (
     Product,
     Quote,
     QuoteStatus,
+    ReturnedLine,
 )
 
 # --- inputs -------------------------------------------------------------
@@ -44,6 +45,14 @@ class LineInput:
     product_id: int
     quantity: int
     discount_percent: Decimal = Decimal(0)
+
+
+@dataclass(frozen=True, slots=True)
+class ReturnLineInput:
+    """Units of one of the parent's order lines to return."""
+
+    order_line: int  # position of the parent's order line
+    quantity: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +67,7 @@ class StartInput:
     parent_motion_id: int | None = None
     uplift_percent: Decimal = Decimal(0)
     effective_date: date | None = None  # an amendment's; the start day if None
+    return_lines: tuple[ReturnLineInput, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -312,6 +322,13 @@ class EntitlementsRevoked:
 
 
 @dataclass(frozen=True, slots=True)
+class UnitsReturned:
+    """Units came back through a return; each line's returned quantity grows."""
+
+    lines: tuple[ReturnedLine, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class InvoiceRecorded:
     invoice: Invoice
 
@@ -336,6 +353,7 @@ Effect = (
     | EntitlementsGranted
     | EntitlementsRevoked
     | EntitlementsEnded
+    | UnitsReturned
     | InvoiceRecorded
     | PaymentRecorded
 )

@@ -38,11 +38,13 @@ from viax.motion.decision import (
     QuoteIssued,
     QuoteStatusChanged,
     TransitionRequest,
+    UnitsReturned,
     Verdict,
 )
-from viax.motion.effects import EngineError, outcome
+from viax.motion.effects import outcome
 from viax.motion.guards import GUARDS, STANDING, Guard, GuardCall
 from viax.motion.model import MotionModel
+from viax.motion.outcome import EngineError
 from viax.motion.parent import parent_outcome
 from viax.motion.snapshot import (
     Action,
@@ -53,6 +55,7 @@ from viax.motion.snapshot import (
     MotionState,
     Principal,
     QuoteStatus,
+    ReturnedLine,
 )
 
 __all__ = ["EngineError", "apply", "availability", "decide", "input_digest"]
@@ -263,6 +266,8 @@ def _fold_fulfilment(motion: MotionSnapshot, effect: Effect) -> MotionSnapshot:
                 for e in motion.entitlements
             )
             return replace(motion, entitlements=ended)
+        case UnitsReturned(lines=lines):
+            return _returned(motion, lines)
         case InvoiceRecorded(invoice=invoice):
             return replace(motion, invoice=invoice)
         case PaymentRecorded(payment=payment):
@@ -319,6 +324,20 @@ def _fulfilled(motion: MotionSnapshot, fulfilment: Fulfilment) -> MotionSnapshot
         order=replace(order, lines=lines),
         fulfilments=(*motion.fulfilments, fulfilment),
     )
+
+
+def _returned(
+    motion: MotionSnapshot, lines: tuple[ReturnedLine, ...]
+) -> MotionSnapshot:
+    order = motion.order
+    if order is None:
+        raise EngineError("units returned without an order")
+    back = {line.order_line: line.quantity for line in lines}
+    changed = tuple(
+        replace(o, returned_quantity=o.returned_quantity + back.get(o.position, 0))
+        for o in order.lines
+    )
+    return replace(motion, order=replace(order, lines=changed))
 
 
 def _revoked(

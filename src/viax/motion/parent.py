@@ -10,6 +10,7 @@ each motion still rebuilds from its own events.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import replace
 
@@ -22,19 +23,38 @@ from viax.motion.decision import (
     EntitlementsRevoked,
     FulfilmentRecorded,
 )
-from viax.motion.effects import EngineError, Outcome
 from viax.motion.guards import GuardCall
+from viax.motion.outcome import EngineError, Outcome
+from viax.motion.returns import received_back
 from viax.motion.snapshot import (
     Action,
     EntitlementStatus,
     MotionKind,
     MotionSnapshot,
+    MotionState,
 )
 
 ParentEffects = Callable[[GuardCall, Outcome], tuple[Effect, ...]]
 """The effects on the parent of an allowed transition of a change motion."""
 
-PARENT_EFFECTS: dict[MotionKind, ParentEffects] = {}
+
+def _return_received(call: GuardCall, result: Outcome) -> tuple[Effect, ...]:
+    # A return changes its parent once every unit of it is back.
+    motion, parent = call.snapshot, call.context.parent
+    if result.state is not MotionState.FULFILLED or motion is None:
+        return ()
+    if parent is None or motion.order is None:
+        raise EngineError("a completed return without its order or parent")
+    received = motion.order.lines
+    units: Counter[int] = Counter()
+    for line in received:
+        units[line.product_id] += line.quantity
+    return (*received_back(parent, received), revoked_units(parent, units))
+
+
+PARENT_EFFECTS: dict[MotionKind, ParentEffects] = {
+    MotionKind.RETURN: _return_received,
+}
 """By the kind of the change motion; a kind not named changes no parent."""
 
 

@@ -230,6 +230,15 @@ class OrderLine:
     fulfilled_quantity: int
     unit_net: int
     net: int
+    returned_quantity: int = 0  # units that came back through returns
+
+
+@dataclass(frozen=True, slots=True)
+class ReturnedLine:
+    """Units of one order line that came back."""
+
+    order_line: int  # position of the order line
+    quantity: int
 
 
 @dataclass(frozen=True, slots=True)

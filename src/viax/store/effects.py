@@ -31,19 +31,18 @@ from viax.motion.decision import (
     PaymentRecorded,
     QuoteIssued,
     QuoteStatusChanged,
+    UnitsReturned,
 )
 from viax.motion.snapshot import (
     ApprovalStatus,
-    Entitlement,
-    EntitlementStatus,
     QuoteLine,
 )
+from viax.store import holdings
 from viax.store.quotes import steps_document
 from viax.store.tables import (
     agreements,
     approval_decisions,
     approvals,
-    entitlements,
     fulfilment_lines,
     fulfilments,
     invoices,
@@ -284,6 +283,7 @@ async def _order_placed(target: Target, effect: OrderPlaced) -> None:
             "fulfilled_quantity": line.fulfilled_quantity,
             "unit_net": line.unit_net,
             "net": line.net,
+            "returned_quantity": line.returned_quantity,
         }
         for line in order.lines
     ]
@@ -344,55 +344,30 @@ async def _grow_fulfilled(target: Target, quantities: list[tuple[int, int]]) -> 
     )
 
 
-def _entitlement_row(target: Target, entitlement: Entitlement) -> dict[str, Any]:
-    return {
-        "motion_id": target.motion_id,
-        "position": entitlement.position,
-        "account_id": target.account_id,
-        "product_id": entitlement.product_id,
-        "quantity": entitlement.quantity,
-        "starts_on": entitlement.starts_on,
-        "ends_on": entitlement.ends_on,
-        "status": entitlement.status,
-    }
-
-
-@_writes(EntitlementsGranted)
-async def _entitlements_granted(target: Target, effect: EntitlementsGranted) -> None:
-    rows = [_entitlement_row(target, granted) for granted in effect.entitlements]
-    await _insert(target, entitlements, rows)
-
-
-@_writes(EntitlementsRevoked)
-async def _entitlements_revoked(target: Target, effect: EntitlementsRevoked) -> None:
-    held = entitlements.c
-    for revocation in effect.revocations:
-        change: dict[str, Any] = {"status": EntitlementStatus.REVOKED}
-        if revocation.split is not None:
-            change = {"quantity": held.quantity - revocation.quantity}
-        await target.connection.execute(
-            update(entitlements)
-            .where(
-                held.motion_id == target.motion_id,
-                held.position == revocation.position,
-            )
-            .values(**change)
-        )
-    splits = [r.split for r in effect.revocations if r.split is not None]
-    await _insert(target, entitlements, [_entitlement_row(target, e) for e in splits])
-
-
-@_writes(EntitlementsEnded)
-async def _entitlements_ended(target: Target, effect: EntitlementsEnded) -> None:
-    held = entitlements.c
+@_writes(UnitsReturned)
+async def _units_returned(target: Target, effect: UnitsReturned) -> None:
+    lines = order_lines.c
     await target.connection.execute(
-        update(entitlements)
+        update(order_lines)
         .where(
-            held.motion_id == target.motion_id,
-            held.position.in_(effect.positions),
+            lines.motion_id == bindparam("of_motion"),
+            lines.position == bindparam("of_line"),
         )
-        .values(ends_on=effect.ends_on)
+        .values(returned_quantity=lines.returned_quantity + bindparam("back")),
+        [
+            {
+                "of_motion": target.motion_id,
+                "of_line": line.order_line,
+                "back": line.quantity,
+            }
+            for line in effect.lines
+        ],
     )
+
+
+_writes(EntitlementsGranted)(holdings.grant)
+_writes(EntitlementsRevoked)(holdings.revoke)
+_writes(EntitlementsEnded)(holdings.end)
 
 
 @_writes(InvoiceRecorded)

@@ -104,6 +104,8 @@ def _product_ids(
     ids: set[int] = set()
     for relative in relatives:
         ids.update(held.product_id for held in relative.entitlements)
+        if relative.order is not None:
+            ids.update(line.product_id for line in relative.order.lines)
     if snapshot is not None:
         ids.update(line.product_id for line in snapshot.lines)
         if snapshot.quote is not None:

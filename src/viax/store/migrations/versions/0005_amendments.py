@@ -1,7 +1,7 @@
 """Amendments: the day an amendment's change takes effect.
 
-Revision ID: 0004_amendments
-Revises: 0003
+Revision ID: 0005_amendments
+Revises: 0004_returns
 Created: 2026-12-03
 """
 
@@ -10,8 +10,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0004_amendments"
-down_revision = "0003"
+revision = "0005_amendments"
+down_revision = "0004_returns"
 branch_labels = None
 depends_on = None
 
