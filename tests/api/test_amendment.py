@@ -427,6 +427,23 @@ async def test_a_motion_without_a_fulfilled_agreement_is_not_amendable(
     assert result["code"] == "NOT_AMENDABLE"
 
 
+async def test_an_amendment_is_not_amended_itself(
+    connect: Any, sales: Session, clock: SetClock
+) -> None:
+    parent = await first_deal(connect, sales)
+    clock.set(2027, 5, 20)
+    amendment = await amended(sales, parent, [{"productId": CRM_PRO, "quantity": 2}])
+    amendment = await step(sales, "IssueQuote", amendment)
+    amendment = await carry_out(connect, sales, amendment, "2027-06-01")
+
+    result = await amend(
+        sales, amendment, [{"productId": CRM_PRO, "quantity": -1}], "2027-07-01"
+    )
+
+    assert result["code"] == "NOT_AMENDABLE"
+    assert "change motion (AMENDMENT)" in result["message"]
+
+
 async def test_another_partners_motion_is_not_found(
     connect: Any, clock: SetClock
 ) -> None:

@@ -54,7 +54,10 @@ def amendment_parent(call: GuardCall) -> Iterator[Problem]:
         yield f"there is no motion {asked.parent_motion_id} to amend"
         return
     if parent.kind not in AMENDABLE:
-        yield f"motion {parent.number} is an {parent.kind.value}; amend its parent"
+        yield (
+            f"motion {parent.number} is a change motion ({parent.kind.value}); "
+            "amend the agreement it changes"
+        )
     elif parent.agreement is None or parent.state not in HOLDING:
         yield f"motion {parent.number} holds no fulfilled agreement to amend"
     if (parent.account_id, parent.channel, parent.partner_id) != (
