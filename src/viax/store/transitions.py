@@ -69,7 +69,10 @@ class Store:
                 outcome = await self._attempt(request, now)
             except (IntegrityError, _ParentMovedError) as error:
                 if attempt == _ATTEMPTS:
-                    raise StoreError("the transition broke a constraint") from error
+                    raise StoreError(
+                        "the transition lost a race twice: a constraint broke or "
+                        "the parent motion moved on"
+                    ) from error
                 logger.info(
                     "transition %s retried after a concurrent write", request.action
                 )
