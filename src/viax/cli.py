@@ -183,14 +183,14 @@ async def _prepare_demo(settings: Settings) -> None:
 
 async def _seed(settings: Settings, *, motions: int) -> SeedReport:
     from viax.app import system_clock
-    from viax.motion.model import default_registry
+    from viax.motion.model import deployment_registry
     from viax.seed import seed
     from viax.store.database import create_engine
     from viax.store.transitions import Store
 
     engine = create_engine(settings.database_url)
     try:
-        store = Store(engine, default_registry())
+        store = Store(engine, deployment_registry(settings.model_dir))
         return await seed(store, motions=motions, now=system_clock())
     finally:
         await engine.dispose()
