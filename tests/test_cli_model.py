@@ -82,6 +82,8 @@ def test_diagram_draws_every_transition_of_the_default_model(
     assert "    PENDING_APPROVAL --> QUOTED: approve" in diagram
     assert "    INVOICED --> CLOSED: recordPayment" in diagram
     assert "    EXPIRED --> [*]" in diagram
+    assert "    QUOTED --> QUOTED: migrate" in diagram
+    assert "    DRAFT --> QUOTED: migrate" not in diagram
 
 
 @pytest.mark.skipif(shutil.which("mmdc") is not None, reason="mmdc is installed")

@@ -30,6 +30,8 @@ from viax.motion.decision import (
     IssueQuoteInput,
     LineInput,
     LinesReplaced,
+    MigrateInput,
+    ModelMigrated,
     MotionStarted,
     NoInput,
     OrderPlaced,
@@ -119,6 +121,7 @@ EFFECTS: tuple[Effect, ...] = (
     ),
     InvoiceRecorded(Invoice("INV-1", 1000, date(2025, 3, 4))),
     PaymentRecorded(Payment("PAY-1", 1000, date(2025, 3, 5))),
+    ModelMigrated("new-business", 1, 2),
 )
 
 INPUTS: tuple[tuple[Action, TransitionInput], ...] = (
@@ -140,6 +143,7 @@ INPUTS: tuple[tuple[Action, TransitionInput], ...] = (
     (Action.RECORD_INVOICE, InvoiceInput("INV-1", 1000)),
     (Action.RECORD_PAYMENT, PaymentInput("PAY-1", 1000)),
     (Action.CANCEL, CancelInput("no budget")),
+    (Action.MIGRATE, MigrateInput(2)),
 )
 
 

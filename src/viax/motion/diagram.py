@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from viax.motion.model import MotionModel
+from viax.motion.snapshot import Action
 
 _OUTSIDE = "[*]"
 
@@ -16,7 +17,9 @@ def mermaid(model: MotionModel) -> str:
     for name, spec in model.actions.items():
         sources = spec.sources or (_OUTSIDE,)
         for source in sources:
-            for target in spec.targets:
+            # A migration keeps the motion's state: a loop on each source.
+            targets = (source,) if name == Action.MIGRATE.value else spec.targets
+            for target in targets:
                 lines.append(f"    {source} --> {target}: {name}")
     for state in model.terminal:
         lines.append(f"    {state} --> {_OUTSIDE}")

@@ -55,6 +55,7 @@ class Action(enum.StrEnum):
     RECORD_PAYMENT = "recordPayment"
     CANCEL = "cancel"
     EXPIRE = "expire"
+    MIGRATE = "migrate"
 
 
 class ProductKind(enum.StrEnum):

@@ -23,6 +23,7 @@ from viax.motion.decision import (
     FulfilmentRecorded,
     InvoiceRecorded,
     LinesReplaced,
+    ModelMigrated,
     MotionStarted,
     OrderPlaced,
     OrderStatusChanged,
@@ -41,6 +42,7 @@ from viax.store.tables import (
     fulfilments,
     invoices,
     motion_lines,
+    motions,
     order_lines,
     orders,
     payments,
@@ -89,6 +91,15 @@ async def _motion_started(target: Target, effect: MotionStarted) -> None:
     # Everything it says is on the motion row, which the transition inserts
     # first because every other effect needs the id it gets.
     return None
+
+
+@_writes(ModelMigrated)
+async def _model_migrated(target: Target, effect: ModelMigrated) -> None:
+    await target.connection.execute(
+        update(motions)
+        .where(motions.c.id == target.motion_id)
+        .values(model_version=effect.to_version)
+    )
 
 
 @_writes(LinesReplaced)

@@ -153,9 +153,17 @@ class Motion(relay.Node):
     # A full snapshot (a transition result or a preview) carries its facets;
     # a listed one reads them through the loaders.
     complete: strawberry.Private[bool]
+    # The instant a motion rebuilt as of it is judged at; None means now.
+    judged_at: strawberry.Private[datetime | None]
 
     @classmethod
-    def of(cls, snapshot: domain.MotionSnapshot, *, complete: bool = False) -> Self:
+    def of(
+        cls,
+        snapshot: domain.MotionSnapshot,
+        *,
+        complete: bool = False,
+        judged_at: datetime | None = None,
+    ) -> Self:
         return cls(
             key=snapshot.id,
             number=snapshot.number,
@@ -171,6 +179,7 @@ class Motion(relay.Node):
             updated_at=snapshot.updated_at,
             core=snapshot,
             complete=complete,
+            judged_at=judged_at,
         )
 
     async def _aggregate(self, info: Info) -> domain.MotionSnapshot:
@@ -307,11 +316,14 @@ class Motion(relay.Node):
             ),
         )
 
-    @strawberry.field(description="Each action with whether the viewer may take it.")
+    @strawberry.field(
+        description="Each action with whether the viewer may take it: now, or "
+        "at the instant a motion read with asOf is rebuilt at."
+    )
     async def available_actions(self, info: Info) -> list[ActionAvailability]:
         context = info.context
         snapshot = await self._aggregate(info)
-        facts = await context.decision_context(snapshot)
+        facts = await context.decision_context(snapshot, self.judged_at)
         model = context.models.get(snapshot.model_name, snapshot.model_version)
         return [
             ActionAvailability(
@@ -326,7 +338,9 @@ class Motion(relay.Node):
         """This motion as its events had made it by `instant`."""
         events = await info.context.loaders.events.load(self.key)
         rebuilt = motion_as_of(self.core, events, instant)
-        return None if rebuilt is None else Motion.of(rebuilt, complete=True)
+        if rebuilt is None:
+            return None
+        return Motion.of(rebuilt, complete=True, judged_at=instant)
 
     @classmethod
     async def resolve_nodes(  # type: ignore[override]
