@@ -240,3 +240,22 @@ def test_a_missing_field_is_refused() -> None:
 def test_an_unknown_field_is_refused() -> None:
     with pytest.raises(CodecError, match="has no field colour"):
         decode_input(Action.CANCEL, {"reason": "r", "colour": "red"})
+
+
+def test_lines_stored_before_the_uplift_field_decode_with_none() -> None:
+    stored = {
+        "_type": "LinesReplaced",
+        "lines": [
+            {
+                "_type": "Line",
+                "position": 1,
+                "product_id": 11,
+                "quantity": 2,
+                "discount_percent": "-5",
+            },
+        ],
+    }
+
+    (decoded,) = decode_effects([stored])
+
+    assert decoded == LinesReplaced((Line(1, 11, 2, Decimal("-5"), Decimal(0)),))

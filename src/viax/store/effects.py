@@ -114,6 +114,7 @@ async def _lines_replaced(target: Target, effect: LinesReplaced) -> None:
             "product_id": line.product_id,
             "quantity": line.quantity,
             "discount_percent": line.discount_percent,
+            "uplift_percent": line.uplift_percent,
         }
         for line in effect.lines
     ]
@@ -129,6 +130,7 @@ def _quote_line_row(motion_id: int, revision: int, line: QuoteLine) -> dict[str,
         "sku": line.sku,
         "quantity": line.quantity,
         "discount_percent": line.discount_percent,
+        "uplift_percent": line.uplift_percent,
         "unit_list": line.unit_list,
         "steps": steps_document(line.steps),
         "unit_net": line.unit_net,

@@ -26,6 +26,7 @@ from viax.api.types.quote import Approval, Quote, load_product
 from viax.motion import engine
 from viax.motion import snapshot as domain
 from viax.motion.decision import Verdict
+from viax.motion.renewal import uplift_of
 from viax.motion.scope import can_see, is_internal
 from viax.store.queries import EventRecord
 from viax.store.rebuild import motion_as_of
@@ -69,6 +70,9 @@ class MotionLine:
     id: strawberry.ID = strawberry.field(description="Line id.")
     quantity: int = strawberry.field(description="Units asked for.")
     discount_percent: Decimal = strawberry.field(description="Requested discount.")
+    uplift_percent: Decimal = strawberry.field(
+        description="A renewal's raise on the previous unit net, in %; 0 when none."
+    )
     product_id: strawberry.Private[int]
 
     @strawberry.field(description="The product of the line.")
@@ -209,6 +213,7 @@ class Motion(relay.Node):
                 id=facet_id("MotionLine", self.key, line.position),
                 quantity=line.quantity,
                 discount_percent=line.discount_percent,
+                uplift_percent=uplift_of(line),
                 product_id=line.product_id,
             )
             for line in lines

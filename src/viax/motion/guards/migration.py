@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import replace
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from viax.motion.decision import ConfigureInput, LineInput, MigrateInput
@@ -25,6 +26,8 @@ from viax.motion.snapshot import Action, QuoteStatus
 
 if TYPE_CHECKING:
     from viax.motion.model import MotionModel
+
+_NONE = Decimal(0)
 
 # The guards a start or configure runs on lines, and the ceiling a quote
 # keeps to: together what makes lines valid under a model.
@@ -123,9 +126,11 @@ def migrated_lines(call: GuardCall) -> Iterator[Problem]:
     target, snapshot = _target(call), call.snapshot
     if target is None or snapshot is None or not snapshot.lines:
         return
+    # Older renewal lines keep their uplift as a negative discount, which is
+    # no discount for the limits to judge.
     carried = ConfigureInput(
         tuple(
-            LineInput(line.product_id, line.quantity, line.discount_percent)
+            LineInput(line.product_id, line.quantity, max(line.discount_percent, _NONE))
             for line in snapshot.lines
         )
     )
