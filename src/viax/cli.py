@@ -16,6 +16,7 @@ from viax.errors import ConfigurationError, StoreError, ViaxError
 from viax.settings import Settings, load_settings
 
 if TYPE_CHECKING:
+    from viax.motion.model import MotionModel
     from viax.seed import SeedReport
 
 logger = logging.getLogger(__name__)
@@ -357,7 +358,7 @@ def _model(args: argparse.Namespace, settings: Settings) -> int:
         chosen = parse_model(_read(args.file), origin=args.file.name)
     text = mermaid(chosen)
     sys.stdout.write(text)
-    return 0 if args.svg is None else _render_svg(text, args.svg)
+    return 0 if args.svg is None else _render_svg(chosen, text, args.svg)
 
 
 def _read(path: Path) -> str:
@@ -367,21 +368,37 @@ def _read(path: Path) -> str:
         raise ConfigurationError(f"cannot read {path}: {error.strerror}") from error
 
 
-def _render_svg(text: str, target: Path) -> int:
+def _render_svg(model: MotionModel, text: str, target: Path) -> int:
+    """SVG from the Mermaid CLI when it is installed, else from Graphviz."""
     import shutil
-    import subprocess
+
+    from viax.motion.diagram import graphviz
+
+    mermaid_cli, dot = shutil.which("mmdc"), shutil.which("dot")
+    if mermaid_cli is not None:
+        return _mermaid_svg(mermaid_cli, text, target)
+    if dot is not None:
+        return _run([dot, "-Tsvg", "-o", str(target)], graphviz(model))
+    print(
+        "no SVG: neither the Mermaid CLI (mmdc) nor Graphviz (dot) is installed",
+        file=sys.stderr,
+    )
+    return 1
+
+
+def _mermaid_svg(renderer: str, text: str, target: Path) -> int:
     import tempfile
 
-    renderer = shutil.which("mmdc")
-    if renderer is None:
-        print("no SVG: the Mermaid CLI (mmdc) is not installed", file=sys.stderr)
-        return 1
     with tempfile.TemporaryDirectory() as folder:
         source = Path(folder) / "model.mmd"
         source.write_text(text, encoding="utf-8")
-        done = subprocess.run(
-            [renderer, "-i", str(source), "-o", str(target)], check=False
-        )
+        return _run([renderer, "-i", str(source), "-o", str(target)])
+
+
+def _run(command: list[str], given: str | None = None) -> int:
+    import subprocess
+
+    done = subprocess.run(command, input=given, text=True, check=False)
     return 0 if done.returncode == 0 else 1
 
 
