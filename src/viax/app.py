@@ -46,7 +46,7 @@ from viax.events.feed import EventFeed
 from viax.events.wakeups import Wakeups, wakeups_for
 from viax.events.webhooks import WebhookWorker
 from viax.expiry import run_expiry
-from viax.motion.model import ModelRegistry, default_registry
+from viax.motion.model import ModelRegistry, deployment_registry
 from viax.motion.snapshot import Principal
 from viax.settings import Settings
 from viax.store.database import create_engine
@@ -243,7 +243,7 @@ def create_app(
     """The gateway; it refuses to start on a database that is behind."""
     runtime = Runtime(
         settings=settings,
-        models=models or default_registry(),
+        models=models or deployment_registry(settings.model_dir),
         clock=clock,
         keys=key_set(settings),
     )

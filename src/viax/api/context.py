@@ -49,8 +49,10 @@ class RequestContext:
             raise LookupError(f"motion {core.id} vanished")
         return snapshot
 
-    async def decision_context(self, snapshot: MotionSnapshot) -> DecisionContext:
-        """The facts the engine needs to judge actions on this motion."""
+    async def decision_context(
+        self, snapshot: MotionSnapshot, now: datetime | None = None
+    ) -> DecisionContext:
+        """The facts the engine needs to judge actions on this motion, at `now`."""
         product_ids = {line.product_id for line in snapshot.lines}
         if snapshot.quote is not None:
             product_ids |= {line.product_id for line in snapshot.quote.lines}
@@ -61,7 +63,7 @@ class RequestContext:
             self.loaders.entitled_skus.load(snapshot.account_id),
         )
         return DecisionContext(
-            now=self.clock(),
+            now=self.clock() if now is None else now,
             snapshot=snapshot,
             account=account,
             partner=partner,

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from viax.motion.snapshot import (
     Account,
@@ -35,6 +36,9 @@ from viax.motion.snapshot import (
     Quote,
     QuoteStatus,
 )
+
+if TYPE_CHECKING:
+    from viax.motion.model import MotionModel
 
 # --- inputs -------------------------------------------------------------
 
@@ -109,6 +113,13 @@ class CancelInput:
 
 
 @dataclass(frozen=True, slots=True)
+class MigrateInput:
+    """Move the motion to a later version of the model it runs under."""
+
+    to_version: int
+
+
+@dataclass(frozen=True, slots=True)
 class NoInput:
     """For actions that take nothing beyond the motion and its version."""
 
@@ -123,6 +134,7 @@ TransitionInput = (
     | InvoiceInput
     | PaymentInput
     | CancelInput
+    | MigrateInput
     | NoInput
 )
 
@@ -141,6 +153,7 @@ INPUT_TYPES: dict[Action, type[TransitionInput]] = {
     Action.RECORD_PAYMENT: PaymentInput,
     Action.CANCEL: CancelInput,
     Action.EXPIRE: NoInput,
+    Action.MIGRATE: MigrateInput,
 }
 """The input dataclass each action takes."""
 
@@ -176,6 +189,8 @@ class DecisionContext:
     invoice_number_taken: bool = False
     parent: MotionSnapshot | None = None  # the motion a change motion changes
     siblings: tuple[MotionSnapshot, ...] = ()  # the parent's change motions
+    # The version a migration asks for, when the registry holds it.
+    target_model: MotionModel | None = None
 
 
 # --- verdicts -----------------------------------------------------------
@@ -280,6 +295,15 @@ class PaymentRecorded:
     payment: Payment
 
 
+@dataclass(frozen=True, slots=True)
+class ModelMigrated:
+    """The motion runs under `to_version` of its model from now on."""
+
+    model_name: str
+    from_version: int
+    to_version: int
+
+
 Effect = (
     MotionStarted
     | LinesReplaced
@@ -295,6 +319,7 @@ Effect = (
     | EntitlementsGranted
     | InvoiceRecorded
     | PaymentRecorded
+    | ModelMigrated
 )
 
 

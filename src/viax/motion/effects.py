@@ -29,6 +29,8 @@ from viax.motion.decision import (
     InvoiceRecorded,
     IssueQuoteInput,
     LinesReplaced,
+    MigrateInput,
+    ModelMigrated,
     MotionStarted,
     OrderPlaced,
     OrderStatusChanged,
@@ -373,6 +375,12 @@ def _expire(call: GuardCall) -> Outcome:
     return Outcome((), MotionState.EXPIRED)
 
 
+def _migrate(call: GuardCall) -> Outcome:
+    motion, asked = _motion(call), _asked(call, MigrateInput)
+    moved = ModelMigrated(motion.model_name, motion.model_version, asked.to_version)
+    return Outcome((moved,), motion.state)
+
+
 _BUILDERS: dict[Action, Callable[[GuardCall], Outcome]] = {
     Action.START: _start,
     Action.CONFIGURE: _configure,
@@ -387,6 +395,7 @@ _BUILDERS: dict[Action, Callable[[GuardCall], Outcome]] = {
     Action.RECORD_PAYMENT: _record_payment,
     Action.CANCEL: _cancel,
     Action.EXPIRE: _expire,
+    Action.MIGRATE: _migrate,
 }
 
 

@@ -55,6 +55,7 @@ class Action(enum.StrEnum):
     RECORD_PAYMENT = "recordPayment"
     CANCEL = "cancel"
     EXPIRE = "expire"
+    MIGRATE = "migrate"
 
 
 class ProductKind(enum.StrEnum):
@@ -146,6 +147,7 @@ class Line:
     product_id: int
     quantity: int
     discount_percent: Decimal = Decimal(0)
+    uplift_percent: Decimal = Decimal(0)  # a renewal's raise on the previous net
 
 
 @dataclass(frozen=True, slots=True)
@@ -168,6 +170,7 @@ class QuoteLine:
     steps: tuple[PriceStep, ...]
     unit_net: int
     net: int
+    uplift_percent: Decimal = Decimal(0)
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,9 +14,15 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from viax.errors import StoreError
 from viax.motion.codec import encode
-from viax.motion.decision import Decision, StartInput, TransitionRequest
+from viax.motion.decision import (
+    Decision,
+    DecisionContext,
+    MigrateInput,
+    StartInput,
+    TransitionRequest,
+)
 from viax.motion.engine import decide, input_digest
-from viax.motion.model import ModelRegistry, MotionModel
+from viax.motion.model import ModelError, ModelRegistry, MotionModel
 from viax.motion.snapshot import Action, MotionKind, MotionSnapshot
 from viax.store.columns import principal_document
 from viax.store.database import writer
@@ -113,8 +119,8 @@ class _Transition:
             if refusal is not None:
                 return refusal
 
-        context = await decision_context(
-            self.connection, self.request, snapshot, self.now
+        context = self._with_target(
+            await decision_context(self.connection, self.request, snapshot, self.now)
         )
         decision = decide(self._model(snapshot), self.request, context)
         if not decision.allowed:
@@ -144,6 +150,16 @@ class _Transition:
             )
             return self.registry.latest(kind)
         return self.registry.get(snapshot.model_name, snapshot.model_version)
+
+    def _with_target(self, context: DecisionContext) -> DecisionContext:
+        asked, snapshot = self.request.input, context.snapshot
+        if not isinstance(asked, MigrateInput) or snapshot is None:
+            return context
+        try:
+            target = self.registry.get(snapshot.model_name, asked.to_version)
+        except ModelError:
+            return context  # the engine's guard names the version as unknown
+        return replace(context, target_model=target)
 
     async def _write(
         self, before: MotionSnapshot | None, decision: Decision, after: MotionSnapshot

@@ -26,6 +26,7 @@ from viax.api.types.quote import Approval, Quote, load_product
 from viax.motion import engine
 from viax.motion import snapshot as domain
 from viax.motion.decision import Verdict
+from viax.motion.renewal import uplift_of
 from viax.motion.scope import can_see, is_internal
 from viax.store.queries import EventRecord
 from viax.store.rebuild import motion_as_of
@@ -69,6 +70,9 @@ class MotionLine:
     id: strawberry.ID = strawberry.field(description="Line id.")
     quantity: int = strawberry.field(description="Units asked for.")
     discount_percent: Decimal = strawberry.field(description="Requested discount.")
+    uplift_percent: Decimal = strawberry.field(
+        description="A renewal's raise on the previous unit net, in %; 0 when none."
+    )
     product_id: strawberry.Private[int]
 
     @strawberry.field(description="The product of the line.")
@@ -153,9 +157,17 @@ class Motion(relay.Node):
     # A full snapshot (a transition result or a preview) carries its facets;
     # a listed one reads them through the loaders.
     complete: strawberry.Private[bool]
+    # The instant a motion rebuilt as of it is judged at; None means now.
+    judged_at: strawberry.Private[datetime | None]
 
     @classmethod
-    def of(cls, snapshot: domain.MotionSnapshot, *, complete: bool = False) -> Self:
+    def of(
+        cls,
+        snapshot: domain.MotionSnapshot,
+        *,
+        complete: bool = False,
+        judged_at: datetime | None = None,
+    ) -> Self:
         return cls(
             key=snapshot.id,
             number=snapshot.number,
@@ -171,6 +183,7 @@ class Motion(relay.Node):
             updated_at=snapshot.updated_at,
             core=snapshot,
             complete=complete,
+            judged_at=judged_at,
         )
 
     async def _aggregate(self, info: Info) -> domain.MotionSnapshot:
@@ -200,6 +213,7 @@ class Motion(relay.Node):
                 id=facet_id("MotionLine", self.key, line.position),
                 quantity=line.quantity,
                 discount_percent=line.discount_percent,
+                uplift_percent=uplift_of(line),
                 product_id=line.product_id,
             )
             for line in lines
@@ -307,11 +321,14 @@ class Motion(relay.Node):
             ),
         )
 
-    @strawberry.field(description="Each action with whether the viewer may take it.")
+    @strawberry.field(
+        description="Each action with whether the viewer may take it: now, or "
+        "at the instant a motion read with asOf is rebuilt at."
+    )
     async def available_actions(self, info: Info) -> list[ActionAvailability]:
         context = info.context
         snapshot = await self._aggregate(info)
-        facts = await context.decision_context(snapshot)
+        facts = await context.decision_context(snapshot, self.judged_at)
         model = context.models.get(snapshot.model_name, snapshot.model_version)
         return [
             ActionAvailability(
@@ -326,7 +343,9 @@ class Motion(relay.Node):
         """This motion as its events had made it by `instant`."""
         events = await info.context.loaders.events.load(self.key)
         rebuilt = motion_as_of(self.core, events, instant)
-        return None if rebuilt is None else Motion.of(rebuilt, complete=True)
+        if rebuilt is None:
+            return None
+        return Motion.of(rebuilt, complete=True, judged_at=instant)
 
     @classmethod
     async def resolve_nodes(  # type: ignore[override]
