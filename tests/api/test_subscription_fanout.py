@@ -88,11 +88,13 @@ async def test_different_viewers_or_variables_do_not_share(
             take(live[0], MOTION_EVENTS, 1, filter={"channel": "DIRECT"})
         )
         await subscribed(gateway, 5)
+        groups = fanout(gateway).groups
         executions = fanout(gateway).executions
         await started(sales)
         received = await asyncio.gather(*watching, direct)
 
     assert len({event["sequence"] for (event,) in received}) == 1
+    assert groups == 4
     # ann twice shares; bob, ann as finance and the filtered one do not
     assert fanout(gateway).executions - executions == 4
 

@@ -34,7 +34,7 @@ from viax.store.events import EventRecord
 
 # Events of a group kept for subscribers still on their way to them; one
 # that arrives later than this executes again, with the same outcome.
-KEPT_EVENTS = 256
+KEPT_EVENTS = 64
 RESUME_ARGUMENT = "afterSequence"
 CANONICAL = orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS
 
