@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from gql.transport.exceptions import TransportQueryError
 
-from tests.api.conftest import LiveServer, Session
+from tests.api.conftest import LiveServer, Session, applied
 from tests.api.live import MOTION_CHANGED, MOTION_EVENTS, subscribed, subscriber, take
 from tests.api.test_subscriptions import quoted, started
 from viax.api.auth import mint_token
@@ -18,6 +18,12 @@ from viax.api.fanout import Fanout
 from viax.api.ids import encode_id
 
 pytestmark = pytest.mark.timeout(90)
+
+
+async def subscribed_at_most(gateway: LiveServer, count: int) -> None:
+    """Wait until the gateway's feed has at most `count` live subscribers."""
+    while gateway.app.state.runtime.feed.subscribers > count:
+        await asyncio.sleep(0.01)
 
 
 def fanout(gateway: LiveServer) -> Fanout:
@@ -163,6 +169,36 @@ async def test_an_expiring_token_ends_only_its_own_subscription_in_a_group(
     assert ended.value.errors is not None
     assert ended.value.errors[0]["extensions"]["code"] == "UNAUTHENTICATED"
     assert event["action"] == "ISSUE_QUOTE"
+
+
+async def test_one_subscriber_completing_leaves_the_group_to_the_others(
+    gateway: LiveServer, sales: Session
+) -> None:
+    motion = await started(sales)
+    token = gateway.token("sales", "watcher@test")
+    async with sessions(gateway, [token, token]) as (brief, lasting):
+        once = asyncio.create_task(take(brief, MOTION_CHANGED, 1, id=motion["id"]))
+        twice = asyncio.create_task(take(lasting, MOTION_CHANGED, 2, id=motion["id"]))
+        await subscribed(gateway, 2)
+        motion = await quoted(sales, motion)
+        (first,) = await once
+        await subscribed_at_most(gateway, 1)
+        executions = fanout(gateway).executions
+        cancelled = await applied(
+            sales,
+            "CancelMotion",
+            motionId=motion["id"],
+            expectedVersion=motion["version"],
+            reason="no budget",
+        )
+        both = await twice
+
+    assert both[0] == first
+    assert (both[1]["action"], both[1]["motion"]["state"]) == (
+        "CANCEL",
+        cancelled["state"],
+    )
+    assert fanout(gateway).executions - executions == 1
 
 
 async def test_replayed_events_show_the_motion_as_each_left_it(

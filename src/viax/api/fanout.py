@@ -3,7 +3,8 @@
 Subscribers whose document, operation, variables and viewer are the same
 form a group. For each event the group decides once whether the viewer may
 see it, executes the selection once with loaders of its own, and encodes
-the result once; each subscriber only adds its operation id to the frame.
+the result's data once; each subscriber's frame adds only its operation id
+and its own extensions.
 What each subscriber keeps to itself: its replay from `afterSequence`, its
 token's expiry and its `complete`.
 """
@@ -18,13 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import orjson
-from graphql import (
-    ExecutionResult,
-    FieldNode,
-    VariableNode,
-    Visitor,
-    visit,
-)
+from graphql import ExecutionResult, FieldNode, VariableNode, Visitor, visit
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
 from viax.api.context import Info, RequestContext
@@ -97,6 +92,7 @@ class SharedEvent:
     async def _execute(self, executor: FanoutExecutor) -> ExecutionResult:
         own = executor.build_per_event_executor(MotionEvent.of(self.event))
         own.context_value = self.context
+        # The first subscriber's operation ending must not cut the others'.
         own.abort_signal = None
         outcome: Any = own.execute_operation(False)
         if own.is_awaitable(outcome):
@@ -132,7 +128,7 @@ class Fanout:
 
     def __init__(self) -> None:
         self._groups: dict[GroupKey, Group] = {}
-        # Executions of shared events so far, for tests and the benchmark.
+        # Executions of shared events so far: what sharing saves is visible.
         self.executions = 0
 
     @contextlib.contextmanager
