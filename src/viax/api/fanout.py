@@ -69,16 +69,21 @@ class SharedEvent:
     ) -> None:
         self.fanout = fanout
         self.event = event
-        self.context = context
+        # Dropped once the outcome is known: the loaders' reads are not kept
+        # for every event a group remembers.
+        self._context: RequestContext | None = context
         self._visible: asyncio.Future[bool] | None = None
         self._result: asyncio.Future[ExecutionResult] | None = None
 
     async def visible(self, check: Visibility) -> bool:
         """Whether the group's viewer may see the event, decided once."""
         if self._visible is None:
-            self._visible = asyncio.ensure_future(check(self.context, self.event))
+            self._visible = asyncio.ensure_future(check(self._own(), self.event))
         # A subscriber leaving must not cancel the others' answer.
-        return await asyncio.shield(self._visible)
+        visible = await asyncio.shield(self._visible)
+        if not visible:
+            self._context = None
+        return visible
 
     async def result(self, executor: FanoutExecutor) -> ExecutionResult:
         """The group's result for the event, executed by the first to ask."""
@@ -91,7 +96,7 @@ class SharedEvent:
 
     async def _execute(self, executor: FanoutExecutor) -> ExecutionResult:
         own = executor.build_per_event_executor(MotionEvent.of(self.event))
-        own.context_value = self.context
+        own.context_value = self._own()
         # The first subscriber's operation ending must not cut the others'.
         own.abort_signal = None
         outcome: Any = own.execute_operation(False)
@@ -100,7 +105,13 @@ class SharedEvent:
         assert isinstance(outcome, ExecutionResult)
         data = None if outcome.data is None else SharedData(outcome.data)
         self.fanout.executions += 1
+        self._context = None
         return ExecutionResult(data, outcome.errors)
+
+    def _own(self) -> RequestContext:
+        if self._context is None:
+            raise RuntimeError("the event's outcome is known; its context is gone")
+        return self._context
 
 
 @dataclass(eq=False, slots=True)
