@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from strawberry.types import Info as StrawberryInfo
 
@@ -16,6 +16,9 @@ from viax.motion.decision import DecisionContext
 from viax.motion.model import ModelRegistry
 from viax.motion.snapshot import MotionSnapshot, Principal
 from viax.store.transitions import Store
+
+if TYPE_CHECKING:
+    from viax.api.fanout import Fanout
 
 
 @dataclass(slots=True)
@@ -28,6 +31,7 @@ class RequestContext:
     clock: Callable[[], datetime]
     request_id: str
     feed: EventFeed | None = None
+    fanout: Fanout | None = None
     # A WebSocket's connection_init payload, and when its token expires.
     connection_params: dict[str, object] | None = None
     expires_at: datetime | None = None
@@ -37,6 +41,10 @@ class RequestContext:
 
     def __post_init__(self) -> None:
         self.refresh_loaders()
+
+    def for_event(self) -> RequestContext:
+        """The same viewer with loaders of its own, for one live event."""
+        return replace(self, connection_params=None)
 
     def refresh_loaders(self) -> None:
         """Start over with empty loaders, as for a new request."""

@@ -10,7 +10,7 @@ from typing import Self
 import strawberry
 from strawberry import relay
 
-from viax.api.context import Info
+from viax.api.context import Info, RequestContext
 from viax.api.ids import decode_int, int_keys
 from viax.api.pagination import decode_cursor, encode_cursor, page_size
 from viax.api.types.catalog import Account, Money, Partner, PrincipalType, Product
@@ -29,7 +29,7 @@ from viax.motion.decision import Verdict
 from viax.motion.renewal import uplift_of
 from viax.motion.scope import can_see, is_internal
 from viax.store.queries import EventRecord
-from viax.store.rebuild import motion_as_of
+from viax.store.rebuild import motion_after, motion_as_of
 
 # Registered on the domain enums themselves, so that fields are annotated
 # with the domain types and mypy sees real classes.
@@ -99,6 +99,8 @@ class MotionEvent(relay.Node):
     input_digest: str = strawberry.field(description="Digest of the input.")
     motion_id: strawberry.Private[int]
     acting: strawberry.Private[domain.Principal]
+    # Set on a live event whose result its subscription group shares.
+    shared: strawberry.Private[object] = None
 
     @classmethod
     def of(cls, event: EventRecord) -> MotionEvent:
@@ -127,12 +129,13 @@ class MotionEvent(relay.Node):
             return PrincipalType.of(THE_HOUSE)
         return PrincipalType.of(self.acting)
 
-    @strawberry.field(description="The motion as it is now.")
+    @strawberry.field(description="The motion as it stood right after this event.")
     async def motion(self, info: Info) -> Motion:
-        motion = await load_motion(info, self.motion_id)
-        if motion is None:
+        snapshot, rebuilt = await motion_after_event(info.context, self)
+        motion = Motion.visible(info, snapshot)
+        if motion is None or snapshot is None:
             raise LookupError(f"motion {self.motion_id} of an event is not visible")
-        return motion
+        return Motion.of(snapshot, complete=True) if rebuilt else motion
 
 
 @strawberry.federation.type(
@@ -371,6 +374,22 @@ class Motion(relay.Node):
         if not can_see(principal, snapshot.partner_id, snapshot.account_id):
             return None
         return cls.of(snapshot)
+
+
+async def motion_after_event(
+    context: RequestContext, event: MotionEvent | EventRecord
+) -> tuple[domain.MotionSnapshot | None, bool]:
+    """The motion as `event` left it, and whether it was rebuilt for that.
+
+    The current motion when no later event moved it on (the usual live
+    case); otherwise the motion folded again from its events up to this one.
+    """
+    current = await context.loaders.motion.load(event.motion_id)
+    if current is None or current.version == event.version:
+        return current, False
+    events = await context.loaders.events.load(event.motion_id)
+    rebuilt = motion_after(current, events, event.sequence)
+    return (current, False) if rebuilt is None else (rebuilt, True)
 
 
 async def load_motion(info: Info, motion_id: int) -> Motion | None:
