@@ -243,6 +243,16 @@ class CancelInput(TransitionInput):
         return domain.CancelInput(reason=self.reason)
 
 
+@strawberry.input(description="Move a motion to a later version of its model.")
+class MigrateMotionInput(TransitionInput):
+    to_version: int = strawberry.field(
+        description="The version of the motion's model to run under from now on."
+    )
+
+    def to_domain(self) -> domain.MigrateInput:
+        return domain.MigrateInput(to_version=self.to_version)
+
+
 def to_minor(amount: Decimal) -> int:
     """Minor units of a decimal amount; more than two places is refused.
 

@@ -14,6 +14,7 @@ from strawberry.types import ExecutionContext
 from viax.api.budget import CostLedger, CostLimit
 from viax.api.entities import EntitySchema
 from viax.api.errors import ErrorPolicy, is_expected
+from viax.api.fanout import FanoutExecutor
 from viax.api.limits import DocumentLimits, Limits
 from viax.api.mutations import Mutation
 from viax.api.production import Exposure, SchemaExposure
@@ -81,6 +82,7 @@ def build_schema(
             lambda: ValidationCache(maxsize=512),
         ],
         federation_version="2.7",
+        execution_context_class=FanoutExecutor,
     )
 
 

@@ -132,6 +132,7 @@ motion_lines = Table(
     Column("product_id", Key, ForeignKey("products.id"), nullable=False),
     Column("quantity", Integer, nullable=False),
     Column("discount_percent", ExactDecimal, nullable=False),
+    Column("uplift_percent", ExactDecimal, nullable=False, server_default="0"),
 )
 
 quotes = Table(
@@ -162,6 +163,7 @@ quote_lines = Table(
     Column("sku", String(64), nullable=False),
     Column("quantity", Integer, nullable=False),
     Column("discount_percent", ExactDecimal, nullable=False),
+    Column("uplift_percent", ExactDecimal, nullable=False, server_default="0"),
     _money("unit_list"),
     Column("steps", Document, nullable=False),
     _money("unit_net"),

@@ -12,6 +12,7 @@ from viax.api.context import Info
 from viax.api.ids import decode_int
 from viax.api.types.catalog import Money, Product
 from viax.motion import snapshot as domain
+from viax.motion.renewal import uplift_of
 from viax.motion.scope import can_see
 from viax.motion.snapshot import ProductKind
 from viax.motion.waterfall import LineChange, waterfall_diff
@@ -42,6 +43,9 @@ class PriceStep:
 class QuoteLine:
     quantity: int = strawberry.field(description="Units quoted.")
     discount_percent: Decimal = strawberry.field(description="Requested discount.")
+    uplift_percent: Decimal = strawberry.field(
+        description="A renewal's raise on the previous unit net, in %; 0 when none."
+    )
     unit_list: Money = strawberry.field(description="Unit list price.")
     unit_net: Money = strawberry.field(description="Net per unit for the term.")
     net: Money = strawberry.field(description="Net of the line for the term.")
@@ -84,6 +88,7 @@ class QuoteLine:
         return cls(
             quantity=line.quantity,
             discount_percent=line.discount_percent,
+            uplift_percent=uplift_of(line),
             unit_list=Money.of(line.unit_list, currency),
             term_months=term_months,
             waterfall=[
