@@ -16,6 +16,7 @@ from viax.api.cost import operation_cost
 from viax.api.limits import Limits, refusal
 from viax.motion.snapshot import Principal
 
+RATE_LIMITED = "RATE_LIMITED"
 # Buckets of principals idle long enough to be full again are forgotten
 # first; this many are kept at most, so memory stays bounded.
 MAX_PRINCIPALS = 10_000
@@ -154,7 +155,7 @@ class CostLimit(SchemaExtension):
         if not charge.allowed:
             raise refusal(
                 f"the cost budget is spent; retry in {charge.retry_after} seconds",
-                "RATE_LIMITED",
+                RATE_LIMITED,
                 retryAfterSeconds=charge.retry_after,
             )
 
