@@ -34,6 +34,7 @@ from viax.api.auth import (
     key_set,
     verify_request,
 )
+from viax.api.budget import Ledger, ledger_for
 from viax.api.context import RequestContext
 from viax.api.intake import RequestIntake
 from viax.api.limits import Limits
@@ -75,6 +76,7 @@ class Runtime:
     feed: EventFeed | None = None
     wakeups: Wakeups | None = None
     keys: jwt.PyJWKClient | None = None
+    ledger: Ledger | None = None
 
     @property
     def engine(self) -> AsyncEngine:
@@ -130,6 +132,7 @@ class GatewayView(SpecView):
             request_id=request.scope["state"]["request_id"],
             feed=runtime.feed,
             trusted_gateway=request.scope["state"].get("gateway", False),
+            ledger=runtime.ledger,
         )
 
     async def on_ws_connect(
@@ -254,6 +257,7 @@ def create_app(
         try:
             await ensure_migrated(engine)
             runtime.store = Store(engine, runtime.models)
+            runtime.ledger = ledger_for(engine, Limits.of(settings))
             interval = settings.expiry_interval_seconds
             sweeper = asyncio.create_task(run_expiry(runtime.store, clock, interval))
             try:
@@ -264,7 +268,7 @@ def create_app(
                 with contextlib.suppress(asyncio.CancelledError):
                     await sweeper
         finally:
-            runtime.store = None
+            runtime.store = runtime.ledger = None
             await engine.dispose()
 
     view = GatewayView(runtime)

@@ -10,11 +10,13 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from graphql import GraphQLError
+from sqlalchemy.ext.asyncio import AsyncEngine
 from strawberry.extensions import SchemaExtension
 
 from viax.api.cost import operation_cost
 from viax.api.limits import Limits, refusal
 from viax.motion.snapshot import Principal
+from viax.store.budgets import CostBudgets
 
 RATE_LIMITED = "RATE_LIMITED"
 # Buckets of principals idle long enough to be full again are forgotten
@@ -99,6 +101,30 @@ class CostLedger:
     async def spend(self, key: str, cost: int) -> Charge:
         """As `charge`; the ledger protocol is asynchronous for shared ones."""
         return self.charge(key, cost)
+
+
+class SharedLedger:
+    """Budgets kept in the database, drawn on by every replica alike."""
+
+    def __init__(
+        self, budgets: CostBudgets, budget: int, refill_per_second: float
+    ) -> None:
+        self.budgets = budgets
+        self.budget = budget
+        self.refill_per_second = refill_per_second
+
+    async def spend(self, key: str, cost: int) -> Charge:
+        """One statement: the refill, the check and the charge at once."""
+        draw = await self.budgets.draw(key, cost, self.budget, self.refill_per_second)
+        return Charge.of(draw.taken, draw.level, cost, self.refill_per_second)
+
+
+def ledger_for(engine: AsyncEngine, limits: Limits) -> Ledger:
+    """Shared budgets on PostgreSQL (replicas); this process's on SQLite."""
+    budget, refill = limits.cost_budget, limits.cost_refill_per_second
+    if engine.dialect.name == "postgresql":
+        return SharedLedger(CostBudgets(engine), budget, refill)
+    return CostLedger(budget, refill)
 
 
 def principal_key(principal: Principal) -> str:

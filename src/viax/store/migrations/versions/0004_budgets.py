@@ -1,0 +1,33 @@
+"""Cost budgets shared by every replica on one database.
+
+Revision ID: 0004_budgets
+Revises: 0003
+Created: 2026-12-03
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0004_budgets"
+down_revision = "0003"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    """Move the schema forward to this revision."""
+    op.create_table(
+        "cost_budgets",
+        sa.Column("principal", sa.Text(), nullable=False),
+        sa.Column("level", sa.Double(), nullable=False),
+        sa.Column("refilled_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("taken", sa.Boolean(), nullable=False),
+        sa.PrimaryKeyConstraint("principal", name=op.f("pk_cost_budgets")),
+    )
+
+
+def downgrade() -> None:
+    """Move the schema back to the previous revision."""
+    op.drop_table("cost_budgets")
