@@ -223,10 +223,19 @@ class ApprovalDecision:
     at: datetime = strawberry.field(description="When it was decided.")
     approver: strawberry.Private[str]
     note: strawberry.Private[str | None]
+    # Nullable so that they can read as null outside their audience; every
+    # decision has an approver, so `actor` is null for no one else.
     actor: str | None = restricted(
-        Audience.INTERNAL, "Subject of the approver.", "approver"
+        Audience.INTERNAL,
+        "Subject of the approver; never null for its audience, nullable only"
+        " so that it can be hidden.",
+        "approver",
     )
-    comment: str | None = restricted(Audience.INTERNAL, "Reason or note.", "note")
+    comment: str | None = restricted(
+        Audience.INTERNAL,
+        "Reason or note; null when the approver gave none.",
+        "note",
+    )
 
 
 strawberry.enum(domain.ApprovalStatus, name="ApprovalStatus")
