@@ -217,3 +217,29 @@ async def test_a_customer_subscribed_to_events_sees_only_list_and_net(
 
     assert await steps("customer") == ["LIST", "NET"]
     assert await steps("partner") == ["LIST", "VOLUME", "PARTNER", "DISCOUNT", "NET"]
+
+
+DIFF = """
+query($id: ID!) {
+  motion(id: $id) { quote { waterfallDiff(against: $id) { steps { step } } } }
+}
+"""
+
+
+async def test_a_customer_compares_waterfalls_by_list_and_net_only(
+    audience_gateway: tuple[LiveServer, str],
+) -> None:
+    gateway, motion = audience_gateway
+
+    async def steps(role: str) -> list[str]:
+        async with httpx.AsyncClient(base_url=gateway.url, timeout=60) as client:
+            response = await client.post(
+                "/graphql",
+                json={"query": DIFF, "variables": {"id": motion}},
+                headers={"Authorization": f"Bearer {_token(gateway, role)}"},
+            )
+        (line,) = response.json()["data"]["motion"]["quote"]["waterfallDiff"]
+        return [step["step"] for step in line["steps"]]
+
+    assert await steps("customer") == ["LIST", "NET"]
+    assert await steps("partner") == ["LIST", "VOLUME", "PARTNER", "DISCOUNT", "NET"]
