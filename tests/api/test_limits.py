@@ -10,7 +10,10 @@ import httpx
 import pytest
 
 from tests.api.conftest import LiveServer
+from tests.api.test_errors import BrokenContext
+from viax.api.limits import _cached_validate
 from viax.api.media import GRAPHQL_RESPONSE
+from viax.api.schema import build_schema
 from viax.settings import Settings
 
 
@@ -262,3 +265,17 @@ async def test_spent_budget_is_a_429_with_retry_after_in_the_graphql_response_ty
     assert legacy.status_code == 200
     assert legacy.json()["data"] is None
     assert int(legacy.headers["retry-after"]) >= 1
+
+
+async def test_a_hot_document_is_validated_once_across_requests() -> None:
+    schema = build_schema()
+    before = _cached_validate.cache_info()
+
+    for _ in range(3):
+        result = await schema.execute(
+            "query HotDocument { __typename }", context_value=BrokenContext()
+        )
+        assert result.errors is None
+
+    after = _cached_validate.cache_info()
+    assert (after.misses - before.misses, after.hits - before.hits) == (1, 2)

@@ -122,6 +122,8 @@ class _Document:
         return count
 
 
+# One class per bound, so that validated documents are cached by the same rules.
+@functools.cache
 def depth_rule(maximum: int) -> type[ValidationRule]:
     """A validation rule refusing operations nested deeper than `maximum`."""
 
@@ -142,6 +144,7 @@ def depth_rule(maximum: int) -> type[ValidationRule]:
     return QueryDepthRule
 
 
+@functools.cache
 def alias_rule(maximum: int) -> type[ValidationRule]:
     """A validation rule refusing operations with more than `maximum` aliases."""
 
