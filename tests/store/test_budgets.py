@@ -60,3 +60,15 @@ async def test_one_principals_draws_leave_another_whole(
 
     assert other.taken
     assert other.level == pytest.approx(40.0)
+
+
+async def test_budgets_are_kept_in_an_unlogged_table(store_engine: AsyncEngine) -> None:
+    async with store_engine.connect() as connection:
+        persistence = await connection.scalar(
+            text(
+                "SELECT relpersistence::text FROM pg_class "
+                "WHERE oid = to_regclass('cost_budgets')"
+            )
+        )
+
+    assert persistence == "u"
