@@ -7,9 +7,11 @@ from typing import Any
 
 import httpx
 import pytest
-from sqlalchemy import event
+from sqlalchemy import event, text
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from tests.api.conftest import LiveServer
+from viax.api.media import GRAPHQL_RESPONSE
 from viax.settings import Settings
 
 pytestmark = pytest.mark.parametrize("backend", ["postgresql"], indirect=True)
@@ -94,3 +96,39 @@ async def test_each_request_draws_on_its_budget_in_one_statement(
     assert budget[0].startswith("INSERT INTO cost_budgets")
     assert "ON CONFLICT" in budget[0]
     assert all(s.startswith("SELECT") for s in statements if s not in budget)
+
+
+async def test_a_budget_the_database_cannot_draw_on_is_an_unexpected_error(
+    replicas: tuple[LiveServer, LiveServer],
+    store_engine: AsyncEngine,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    first, _ = replicas
+    token = first.token("partner", "user@partner-1", partner_id=1)
+
+    async def ask(accept: str) -> httpx.Response:
+        async with httpx.AsyncClient(base_url=first.url, timeout=60) as client:
+            return await client.post(
+                "/graphql",
+                json=PRODUCTS,
+                headers={"Authorization": f"Bearer {token}", "Accept": accept},
+            )
+
+    async with store_engine.begin() as connection:
+        await connection.execute(text("ALTER TABLE cost_budgets RENAME TO away"))
+    try:
+        current = await ask(GRAPHQL_RESPONSE)
+        legacy = await ask("application/json")
+    finally:
+        async with store_engine.begin() as connection:
+            await connection.execute(text("ALTER TABLE away RENAME TO cost_budgets"))
+
+    assert (current.status_code, legacy.status_code) == (500, 200)
+    for response in (current, legacy):
+        (error,) = response.json()["errors"]
+        assert error["message"] == "Unexpected error"
+        assert error["extensions"]["code"] == "INTERNAL"
+        assert "cost_budgets" not in response.text
+    tracebacks = [r for r in caplog.records if r.exc_info]
+    assert len(tracebacks) == 2
+    assert "cost_budgets" in str(tracebacks[0].exc_info[1])

@@ -18,6 +18,7 @@ from strawberry.utils.aio import aclosing
 logger = logging.getLogger(__name__)
 
 UNEXPECTED = "Unexpected error"
+INTERNAL = "INTERNAL"
 
 
 def bad_input(message: str) -> GraphQLError:
@@ -49,7 +50,7 @@ def masked(error: GraphQLError, request_id: str | None) -> GraphQLError:
         UNEXPECTED,
         nodes=error.nodes,
         path=error.path,
-        extensions={"code": "INTERNAL", "requestId": request_id},
+        extensions={"code": INTERNAL, "requestId": request_id},
     )
 
 
