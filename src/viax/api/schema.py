@@ -19,7 +19,7 @@ from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext, ExecutionResult
 from strawberry.types.graphql import OperationType
 
-from viax.api.budget import CostLedger, CostLimit
+from viax.api.budget import CostLedger, CostLimit, Ledger
 from viax.api.entities import EntitySchema
 from viax.api.errors import (
     ErrorPolicy,
@@ -137,7 +137,7 @@ class GatewaySchema(EntitySchema):
 
 
 def gateway_extensions(
-    limits: Limits, exposure: Exposure, ledger: CostLedger
+    limits: Limits, exposure: Exposure, ledger: Ledger
 ) -> list[Extension]:
     """The extensions of every request, outermost first.
 
