@@ -34,6 +34,7 @@ from viax.api.auth import (
     key_set,
     verify_request,
 )
+from viax.api.budget import Ledger, ledger_for
 from viax.api.context import RequestContext
 from viax.api.fanout import Fanout, next_frame
 from viax.api.intake import RequestIntake
@@ -77,6 +78,7 @@ class Runtime:
     wakeups: Wakeups | None = None
     keys: jwt.PyJWKClient | None = None
     fanout: Fanout = field(default_factory=Fanout)
+    ledger: Ledger | None = None
 
     @property
     def engine(self) -> AsyncEngine:
@@ -135,6 +137,7 @@ class GatewayView(SpecView):
             feed=runtime.feed,
             fanout=runtime.fanout,
             trusted_gateway=request.scope["state"].get("gateway", False),
+            ledger=runtime.ledger,
         )
 
     async def on_ws_connect(
@@ -259,6 +262,7 @@ def create_app(
         try:
             await ensure_migrated(engine)
             runtime.store = Store(engine, runtime.models)
+            runtime.ledger = ledger_for(engine, Limits.of(settings))
             interval = settings.expiry_interval_seconds
             sweeper = asyncio.create_task(run_expiry(runtime.store, clock, interval))
             try:
@@ -269,7 +273,7 @@ def create_app(
                 with contextlib.suppress(asyncio.CancelledError):
                     await sweeper
         finally:
-            runtime.store = None
+            runtime.store = runtime.ledger = None
             await engine.dispose()
 
     view = GatewayView(runtime)

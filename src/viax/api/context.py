@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from strawberry.types import Info as StrawberryInfo
 
+from viax.api.budget import Ledger
 from viax.api.loaders import Loaders
 from viax.events.feed import EventFeed
 from viax.motion.decision import DecisionContext
@@ -38,6 +39,8 @@ class RequestContext:
     expires_at: datetime | None = None
     # Set when the request carries the federation gateway's credential.
     trusted_gateway: bool = False
+    # The cost budgets this request is charged to; a bare schema keeps its own.
+    ledger: Ledger | None = None
     loaders: Loaders = field(init=False)
 
     def __post_init__(self) -> None:

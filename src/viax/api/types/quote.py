@@ -128,8 +128,17 @@ class QuoteLineChange:
     net: Money = strawberry.field(description="Net of the product here.")
     against_net: Money = strawberry.field(description="Net of the product there.")
     change: Money = strawberry.field(description="Net here less net there.")
-    steps: list[StepChange] = strawberry.field(description="Each step in both.")
+    changes: strawberry.Private[list[StepChange]]
     product_id: strawberry.Private[int]
+
+    @strawberry.field(
+        description="Each step in both. Internal roles and partners see every"
+        " step; customers see only LIST and NET, as in QuoteLine.steps."
+    )
+    def steps(self, info: Info) -> list[StepChange]:
+        if Audience.PARTNER.admits(info.context.principal):
+            return self.changes
+        return [change for change in self.changes if change.step in CUSTOMER_STEPS]
 
     @strawberry.field(description="The product compared.")
     async def product(self, info: Info) -> Product:
@@ -148,7 +157,7 @@ class QuoteLineChange:
             net=Money.of(change.net, currency),
             against_net=Money.of(change.against_net, currency),
             change=Money.of(change.change, currency),
-            steps=[
+            changes=[
                 StepChange(
                     step=s.step, amount=money(s.amount), against=money(s.against)
                 )
@@ -228,10 +237,19 @@ class ApprovalDecision:
     at: datetime = strawberry.field(description="When it was decided.")
     approver: strawberry.Private[str]
     note: strawberry.Private[str | None]
+    # Nullable so that they can read as null outside their audience; every
+    # decision has an approver, so `actor` is null for no one else.
     actor: str | None = restricted(
-        Audience.INTERNAL, "Subject of the approver.", "approver"
+        Audience.INTERNAL,
+        "Subject of the approver; never null for its audience, nullable only"
+        " so that it can be hidden.",
+        "approver",
     )
-    comment: str | None = restricted(Audience.INTERNAL, "Reason or note.", "note")
+    comment: str | None = restricted(
+        Audience.INTERNAL,
+        "Reason or note; null when the approver gave none.",
+        "note",
+    )
 
 
 strawberry.enum(domain.ApprovalStatus, name="ApprovalStatus")

@@ -4,7 +4,7 @@ Lines written before it keep an uplift as a negative discount percent; the
 new column reads 0 for them, and the domain still reads their uplift from
 the discount, so no stored row or price hash is rewritten.
 
-Revision ID: 0004_line_uplift
+Revision ID: 0004
 Revises: 0003
 Created: 2026-12-03
 """
@@ -14,7 +14,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0004_line_uplift"
+revision = "0004"
 down_revision = "0003"
 branch_labels = None
 depends_on = None
