@@ -5,6 +5,9 @@ graphql-transport-ws subscribers from this process and drives transitions
 over HTTP. Latency runs from the event's `at` (the transition's clock,
 read just before its transaction) to the frame's arrival here.
 
+Subscribers with one token share one execution per event; the baseline
+gives each subscriber a principal of its own, so nothing is shared.
+
     .venv/bin/python benchmarks/subscriptions.py --subscribers 1000 --events 10
 """
 
@@ -146,14 +149,26 @@ async def newest(url: str) -> int:
 
 
 async def scenario(
-    url: str, base: str, token: str, watched: list[str], driven: list[str], events: int
+    url: str,
+    base: str,
+    tokens: list[str],
+    watched: list[str],
+    driven: list[str],
+    events: int,
 ) -> dict[str, float]:
-    """Subscribe to `watched`, then transition each `driven` motion `events` times."""
+    """Subscribe to `watched`, then transition each `driven` motion `events` times.
+
+    Subscriber `i` uses `tokens[i % len(tokens)]`.
+    """
     ws = base.replace("http://", "ws://") + "/graphql"
+    token = tokens[0]
     # From the newest event on: a subscription still registering when the
     # first transition commits misses nothing.
     after = await newest(url)
-    subscribers = [Subscriber(ws, token, motion, after) for motion in watched]
+    subscribers = [
+        Subscriber(ws, tokens[i % len(tokens)], motion, after)
+        for i, motion in enumerate(watched)
+    ]
     for batch in range(0, len(subscribers), 50):
         await asyncio.gather(*(s.open() for s in subscribers[batch : batch + 50]))
     await asyncio.sleep(2)  # most subscriptions are live before the first commit
@@ -188,25 +203,50 @@ async def scenario(
     }
 
 
+def tokens(count: int) -> list[str]:
+    """Development tokens of `count` sales principals."""
+    settings = Settings(jwt_secret=SECRET)
+    return [
+        mint_token(settings, roles=["sales"], subject=f"watcher-{i}@bench")
+        for i in range(count)
+    ]
+
+
 async def main(subscribers: int, events: int, port: int) -> None:
     with tempfile.TemporaryDirectory() as directory:
         url = f"sqlite:///{Path(directory) / 'bench.db'}"
-        motions = [encode_id("Motion", key) for key in await prepare(url, subscribers)]
+        ids = await prepare(url, subscribers + 3)
+        motions = [encode_id("Motion", key) for key in ids]
         server = serve(url, port)
         try:
             base = f"http://127.0.0.1:{port}"
             await ready(base)
-            token = mint_token(
-                Settings(jwt_secret=SECRET), roles=["sales"], subject="b"
-            )
-            one = await scenario(
-                url, base, token, [motions[0]] * subscribers, [motions[0]], events
-            )
-            print("one motion     ", json.dumps(one))
-            distinct = await scenario(
-                url, base, token, motions, motions[1 : 1 + 100], events
-            )
-            print("distinct motions", json.dumps(distinct))
+            one = tokens(1)
+            runs = {
+                "one motion, a principal each (baseline)": (
+                    tokens(subscribers),
+                    [motions[-1]] * subscribers,
+                    [motions[-1]],
+                ),
+                "one motion, one principal": (
+                    one,
+                    [motions[-2]] * subscribers,
+                    [motions[-2]],
+                ),
+                "one motion, 10 principals": (
+                    tokens(10),
+                    [motions[-3]] * subscribers,
+                    [motions[-3]],
+                ),
+                "distinct motions, one principal": (
+                    one,
+                    motions[:subscribers],
+                    motions[: min(100, subscribers)],
+                ),
+            }
+            for name, (keys, watched, driven) in runs.items():
+                result = await scenario(url, base, keys, watched, driven, events)
+                print(f"{name:40}", json.dumps(result), flush=True)
         finally:
             server.terminate()
             server.wait(timeout=30)

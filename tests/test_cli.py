@@ -314,3 +314,33 @@ def test_bad_setting_fails_with_a_plain_message(
     assert result.returncode != 0
     assert message in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_serve_refuses_invalid_deployment_models_naming_every_problem(
+    tmp_path: Path, sqlite_env: dict[str, str]
+) -> None:
+    models = tmp_path / "models"
+    models.mkdir()
+    shipped = REPO / "src" / "viax" / "motion" / "models" / "new_business.v1.toml"
+    (models / "copy.toml").write_text(shipped.read_text(encoding="utf-8"))
+    (models / "broken.toml").write_text('name = "x"\n')
+    env = sqlite_env | {"VIAX_MODEL_DIR": str(models)}
+    assert viax("migrate", env=env, cwd=tmp_path).returncode == 0
+
+    result = viax("serve", env=env, cwd=tmp_path)
+
+    assert result.returncode == 2
+    assert "broken.toml: version: Field required" in result.stderr
+    assert "copy.toml: model new-business v1 is already loaded" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_a_model_dir_that_is_not_a_directory_is_a_bad_setting(
+    tmp_path: Path, sqlite_env: dict[str, str]
+) -> None:
+    env = sqlite_env | {"VIAX_MODEL_DIR": str(tmp_path / "absent")}
+
+    result = viax("seed", env=env, cwd=tmp_path)
+
+    assert result.returncode == 2
+    assert "VIAX_MODEL_DIR" in result.stderr and "is not a directory" in result.stderr

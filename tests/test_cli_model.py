@@ -82,14 +82,41 @@ def test_diagram_draws_every_transition_of_the_default_model(
     assert "    PENDING_APPROVAL --> QUOTED: approve" in diagram
     assert "    INVOICED --> CLOSED: recordPayment" in diagram
     assert "    EXPIRED --> [*]" in diagram
+    assert "    QUOTED --> QUOTED: migrate" in diagram
+    assert "    DRAFT --> QUOTED: migrate" not in diagram
 
 
-@pytest.mark.skipif(shutil.which("mmdc") is not None, reason="mmdc is installed")
 def test_diagram_without_a_renderer_says_so(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setenv("PATH", str(tmp_path))
+
     status = main(["model", "diagram", "--svg", str(tmp_path / "model.svg")])
 
+    err = capsys.readouterr().err
     assert status == 1
-    assert "mmdc" in capsys.readouterr().err
+    assert "mmdc" in err and "dot" in err
     assert not (tmp_path / "model.svg").exists()
+
+
+DOT = shutil.which("dot")
+
+
+@pytest.mark.skipif(DOT is None, reason="Graphviz (dot) is not installed")
+def test_diagram_renders_svg_with_graphviz_without_the_mermaid_cli(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # given a PATH with Graphviz on it and no Mermaid CLI
+    tools = tmp_path / "bin"
+    tools.mkdir()
+    (tools / "dot").symlink_to(str(DOT))
+    monkeypatch.setenv("PATH", str(tools))
+    target = tmp_path / "model.svg"
+
+    status = main(["model", "diagram", "--svg", str(target)])
+
+    svg = target.read_text(encoding="utf-8")
+    assert status == 0
+    assert svg.lstrip().startswith("<?xml") and "<svg" in svg
+    assert "new&#45;business v1 (NEW_BUSINESS)" in svg  # dot escapes the hyphen
+    assert "acceptQuote" in svg and "recordPayment" in svg

@@ -7,7 +7,7 @@ import contextlib
 import logging
 import uuid
 from collections.abc import AsyncIterator, Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import cast
 
@@ -34,7 +34,9 @@ from viax.api.auth import (
     key_set,
     verify_request,
 )
+from viax.api.budget import Ledger, ledger_for
 from viax.api.context import RequestContext
+from viax.api.fanout import Fanout, next_frame
 from viax.api.intake import RequestIntake
 from viax.api.limits import Limits
 from viax.api.media import SpecView
@@ -46,7 +48,7 @@ from viax.events.feed import EventFeed
 from viax.events.wakeups import Wakeups, wakeups_for
 from viax.events.webhooks import WebhookWorker
 from viax.expiry import run_expiry
-from viax.motion.model import ModelRegistry, default_registry
+from viax.motion.model import ModelRegistry, deployment_registry
 from viax.motion.snapshot import Principal
 from viax.settings import Settings
 from viax.store.database import create_engine
@@ -75,6 +77,8 @@ class Runtime:
     feed: EventFeed | None = None
     wakeups: Wakeups | None = None
     keys: jwt.PyJWKClient | None = None
+    fanout: Fanout = field(default_factory=Fanout)
+    ledger: Ledger | None = None
 
     @property
     def engine(self) -> AsyncEngine:
@@ -87,8 +91,10 @@ class TextFrames(ASGIWebSocketAdapter):
     """Sends graphql-transport-ws messages as text frames, as the protocol says."""
 
     async def send_json(self, message: Mapping[str, object]) -> None:
+        # A shared event's data is encoded once for all of its subscribers.
+        frame = next_frame(dict(message)) or orjson.dumps(message).decode()
         try:
-            await self.ws.send_text(orjson.dumps(message).decode())
+            await self.ws.send_text(frame)
         except WebSocketDisconnect as error:
             raise WebSocketDisconnected from error
 
@@ -129,7 +135,9 @@ class GatewayView(SpecView):
             clock=runtime.clock,
             request_id=request.scope["state"]["request_id"],
             feed=runtime.feed,
+            fanout=runtime.fanout,
             trusted_gateway=request.scope["state"].get("gateway", False),
+            ledger=runtime.ledger,
         )
 
     async def on_ws_connect(
@@ -243,7 +251,7 @@ def create_app(
     """The gateway; it refuses to start on a database that is behind."""
     runtime = Runtime(
         settings=settings,
-        models=models or default_registry(),
+        models=models or deployment_registry(settings.model_dir),
         clock=clock,
         keys=key_set(settings),
     )
@@ -254,6 +262,7 @@ def create_app(
         try:
             await ensure_migrated(engine)
             runtime.store = Store(engine, runtime.models)
+            runtime.ledger = ledger_for(engine, Limits.of(settings))
             interval = settings.expiry_interval_seconds
             sweeper = asyncio.create_task(run_expiry(runtime.store, clock, interval))
             try:
@@ -264,7 +273,7 @@ def create_app(
                 with contextlib.suppress(asyncio.CancelledError):
                     await sweeper
         finally:
-            runtime.store = None
+            runtime.store = runtime.ledger = None
             await engine.dispose()
 
     view = GatewayView(runtime)

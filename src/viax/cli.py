@@ -8,11 +8,12 @@ import logging
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from viax.api.auth import AuthenticationError, mint_token
 from viax.api.ids import decode_int
 from viax.errors import ConfigurationError, StoreError, ViaxError
+from viax.model_commands import add_model_parser, run_model
 from viax.settings import Settings, load_settings
 
 if TYPE_CHECKING:
@@ -58,20 +59,8 @@ def _parser() -> argparse.ArgumentParser:
     token.add_argument("--partner", help="GraphQL id of the partner")
     token.add_argument("--account", help="GraphQL id of the account")
     token.add_argument("--ttl", type=int, default=7 * 24 * 3600, help="seconds")
-    _model_parser(commands)
+    add_model_parser(commands)
     return parser
-
-
-def _model_parser(commands: Any) -> None:
-    model = commands.add_parser("model", help="check or draw a motion model")
-    actions = model.add_subparsers(dest="model_command", required=True)
-    validate = actions.add_parser("validate", help="report every problem of a model")
-    validate.add_argument("file", type=Path, help="a model file (TOML)")
-    diagram = actions.add_parser("diagram", help="print a model's state diagram")
-    diagram.add_argument(
-        "file", type=Path, nargs="?", help="a model file (default: new business)"
-    )
-    diagram.add_argument("--svg", type=Path, help="also render SVG there (mmdc)")
 
 
 class DatabaseUnavailableError(StoreError):
@@ -183,14 +172,14 @@ async def _prepare_demo(settings: Settings) -> None:
 
 async def _seed(settings: Settings, *, motions: int) -> SeedReport:
     from viax.app import system_clock
-    from viax.motion.model import default_registry
+    from viax.motion.model import deployment_registry
     from viax.seed import seed
     from viax.store.database import create_engine
     from viax.store.transitions import Store
 
     engine = create_engine(settings.database_url)
     try:
-        store = Store(engine, default_registry())
+        store = Store(engine, deployment_registry(settings.model_dir))
         return await seed(store, motions=motions, now=system_clock())
     finally:
         await engine.dispose()
@@ -340,53 +329,8 @@ def _id_option(value: str | None, type_name: str, flag: str) -> int | None:
     return key
 
 
-def _model(args: argparse.Namespace, settings: Settings) -> int:
-    from viax.motion.diagram import mermaid
-    from viax.motion.model import default_registry, model_problems, parse_model
-
-    if args.model_command == "validate":
-        problems = model_problems(_read(args.file))
-        for problem in problems:
-            print(f"{args.file}: {problem}", file=sys.stderr)
-        if not problems:
-            print(f"{args.file}: valid")
-        return 1 if problems else 0
-    if args.file is None:
-        chosen = default_registry().get("new-business", 1)
-    else:
-        chosen = parse_model(_read(args.file), origin=args.file.name)
-    text = mermaid(chosen)
-    sys.stdout.write(text)
-    return 0 if args.svg is None else _render_svg(text, args.svg)
-
-
-def _read(path: Path) -> str:
-    try:
-        return path.read_text(encoding="utf-8")
-    except OSError as error:
-        raise ConfigurationError(f"cannot read {path}: {error.strerror}") from error
-
-
-def _render_svg(text: str, target: Path) -> int:
-    import shutil
-    import subprocess
-    import tempfile
-
-    renderer = shutil.which("mmdc")
-    if renderer is None:
-        print("no SVG: the Mermaid CLI (mmdc) is not installed", file=sys.stderr)
-        return 1
-    with tempfile.TemporaryDirectory() as folder:
-        source = Path(folder) / "model.mmd"
-        source.write_text(text, encoding="utf-8")
-        done = subprocess.run(
-            [renderer, "-i", str(source), "-o", str(target)], check=False
-        )
-    return 0 if done.returncode == 0 else 1
-
-
 COMMANDS = {
-    "model": _model,
+    "model": run_model,
     "serve": _serve,
     "migrate": _migrate,
     "seed": _seed_command,

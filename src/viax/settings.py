@@ -41,6 +41,7 @@ class Settings(BaseSettings):
     expiry_interval_seconds: float = Field(default=60, gt=0)
     persisted_query_cache_size: int = Field(default=1000, ge=1, le=1_000_000)
     trusted_documents: Path | None = None
+    model_dir: Path | None = None
     ws_init_timeout_seconds: float = Field(default=10.0, gt=0)
     ws_max_subscriptions: int = Field(default=20, ge=1)
     events_poll_seconds: float = Field(default=1.0, gt=0)
@@ -74,6 +75,13 @@ class Settings(BaseSettings):
     def _document_directory(cls, value: Path | None) -> Path | None:
         if value is not None and not any(value.glob("*.graphql")):
             raise ValueError(f"no *.graphql file in {value}")
+        return value
+
+    @field_validator("model_dir")
+    @classmethod
+    def _model_directory(cls, value: Path | None) -> Path | None:
+        if value is not None and not value.is_dir():
+            raise ValueError(f"{value} is not a directory")
         return value
 
     @field_validator("log_level")

@@ -124,12 +124,16 @@ async def seeded_url(store: Store, store_url: str) -> str:
     return store_url
 
 
-def serving(url: str, clock: Clock = system_clock) -> Iterator[LiveServer]:
+def serving(
+    url: str, clock: Clock = system_clock, **options: Any
+) -> Iterator[LiveServer]:
+    """A started gateway on `url`; `options` are further settings."""
     settings = Settings(
         database_url=url,
         jwt_secret="a-test-secret-of-32-bytes-or-more",
         # The demo data is dated in the past: no sweep may change it mid-test.
         expiry_interval_seconds=3600,
+        **options,
     )
     server = LiveServer(settings, clock)
     server.start()

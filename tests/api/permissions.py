@@ -22,8 +22,9 @@ READERS = {
     "ApprovalDecision.actor": INTERNAL,
     "ApprovalDecision.comment": INTERNAL,
 }
-# `read` reaches a field from the query root, `federated` through `_entities`.
-ACTIONS = ("read", "federated")
+# `read` reaches a field from the query root, `federated` through `_entities`,
+# `subscribed` on the motion of an event delivered over a WebSocket.
+ACTIONS = ("read", "federated", "subscribed")
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,8 +9,10 @@ from typing import Any
 
 import httpx
 import pytest
+from gql import GraphQLRequest
 
 from tests.api.conftest import SEED_TIME, LiveServer, serving
+from tests.api.live import subscriber
 from tests.api.permissions import MATRIX, READERS, ROLES, Permission
 from viax.api.audience import declared_audiences
 from viax.api.ids import encode_id
@@ -50,16 +52,43 @@ query($id: ID!, $product: ID!) {
 """
 
 
+# The same fields on the motion of every event a subscriber receives.
+STREAMED = """
+subscription {
+  motionEvents(afterSequence: 0) {
+    motion {
+      lines { product { unitCost } }
+      quote { lines { steps { step } margin { amount } product { unitCost } } }
+      approval { decisions { actor comment } }
+    }
+  }
+}
+"""
+
+
+def _motion_of(answer: dict[str, Any], action: str) -> dict[str, Any]:
+    motion: dict[str, Any]
+    if action == "subscribed":
+        motion = answer["motionEvents"]["motion"]
+    elif action == "read":
+        motion = answer["data"]["motion"]
+    else:
+        motion = answer["data"]["federated"][0]
+    return motion
+
+
 def _seen(answer: dict[str, Any], permission: Permission) -> Any:
-    data = answer["data"]
-    motion = data["motion"] if permission.action == "read" else data["federated"][0]
+    motion = _motion_of(answer, permission.action)
     line = motion["quote"]["lines"][0]
     decision = motion["approval"]["decisions"][0]
     match permission.field:
         case "Product.unitCost" if permission.action == "read":
             return line["product"]["unitCost"]
+        case "Product.unitCost" if permission.action == "subscribed":
+            assert line["product"] == motion["lines"][0]["product"]
+            return line["product"]["unitCost"]
         case "Product.unitCost":
-            return data["federated"][1]["unitCost"]
+            return answer["data"]["federated"][1]["unitCost"]
         case "QuoteLine.margin":
             return line["margin"]
         case "ApprovalDecision.actor":
@@ -69,7 +98,7 @@ def _seen(answer: dict[str, Any], permission: Permission) -> Any:
     raise AssertionError(f"no path for {permission.field}")
 
 
-async def _approved_partner_motion(store: Store) -> int:
+async def approved_partner_motion(store: Store) -> int:
     """A partner's motion quoted at 15 %, approved by the deal desk."""
     actor: Principal = partner_user(PARTNER)
     start = StartInput(
@@ -96,7 +125,7 @@ async def _approved_partner_motion(store: Store) -> int:
 @pytest.fixture
 async def approved(store: Store, store_url: str) -> tuple[str, int]:
     await seed(store, motions=0, now=SEED_TIME)
-    return store_url, await _approved_partner_motion(store)
+    return store_url, await approved_partner_motion(store)
 
 
 @pytest.fixture
@@ -106,9 +135,13 @@ def audience_gateway(approved: tuple[str, int]) -> Iterator[tuple[LiveServer, st
         yield server, encode_id("Motion", motion_id)
 
 
-async def _read_as(gateway: LiveServer, role: str, motion: str) -> dict[str, Any]:
+def _token(gateway: LiveServer, role: str) -> str:
     ids = {"partner": {"partner_id": PARTNER}, "customer": {"account_id": ACCOUNT}}
-    token = gateway.token(role, f"{role}@audience", **ids.get(role, {}))
+    return gateway.token(role, f"{role}@audience", **ids.get(role, {}))
+
+
+async def _read_as(gateway: LiveServer, role: str, motion: str) -> dict[str, Any]:
+    token = _token(gateway, role)
     async with httpx.AsyncClient(base_url=gateway.url, timeout=60) as client:
         response = await client.post(
             "/graphql",
@@ -120,14 +153,25 @@ async def _read_as(gateway: LiveServer, role: str, motion: str) -> dict[str, Any
     return answer
 
 
+async def _subscribed_as(gateway: LiveServer, role: str) -> dict[str, Any]:
+    """The first event of the motion, delivered to `role` over a WebSocket."""
+    async with subscriber(gateway, _token(gateway, role)) as live:
+        async for event in live.subscribe(GraphQLRequest(STREAMED)):
+            answer: dict[str, Any] = event
+            return answer
+    raise AssertionError("the subscription ended without an event")
+
+
 async def test_every_row_of_the_permissions_matrix_holds(
     audience_gateway: tuple[LiveServer, str],
 ) -> None:
     gateway, motion = audience_gateway
     answers = {role: await _read_as(gateway, role, motion) for role in ROLES}
+    streamed = {role: await _subscribed_as(gateway, role) for role in ROLES}
 
     for permission in MATRIX:
-        seen = _seen(answers[permission.role], permission)
+        by = streamed if permission.action == "subscribed" else answers
+        seen = _seen(by[permission.role], permission)
         assert (seen is not None) is permission.visible, permission
 
 
@@ -159,3 +203,43 @@ async def test_customers_see_list_and_net_and_partners_every_step(
     assert steps(customer) == ["LIST", "NET"]
     assert steps(partner) == ["LIST", "VOLUME", "PARTNER", "DISCOUNT", "NET"]
     assert steps(sales) == steps(partner)
+
+
+async def test_a_customer_subscribed_to_events_sees_only_list_and_net(
+    audience_gateway: tuple[LiveServer, str],
+) -> None:
+    gateway, _ = audience_gateway
+
+    async def steps(role: str) -> list[str]:
+        event = await _subscribed_as(gateway, role)
+        line = event["motionEvents"]["motion"]["quote"]["lines"][0]
+        return [step["step"] for step in line["steps"]]
+
+    assert await steps("customer") == ["LIST", "NET"]
+    assert await steps("partner") == ["LIST", "VOLUME", "PARTNER", "DISCOUNT", "NET"]
+
+
+DIFF = """
+query($id: ID!) {
+  motion(id: $id) { quote { waterfallDiff(against: $id) { steps { step } } } }
+}
+"""
+
+
+async def test_a_customer_compares_waterfalls_by_list_and_net_only(
+    audience_gateway: tuple[LiveServer, str],
+) -> None:
+    gateway, motion = audience_gateway
+
+    async def steps(role: str) -> list[str]:
+        async with httpx.AsyncClient(base_url=gateway.url, timeout=60) as client:
+            response = await client.post(
+                "/graphql",
+                json={"query": DIFF, "variables": {"id": motion}},
+                headers={"Authorization": f"Bearer {_token(gateway, role)}"},
+            )
+        (line,) = response.json()["data"]["motion"]["quote"]["waterfallDiff"]
+        return [step["step"] for step in line["steps"]]
+
+    assert await steps("customer") == ["LIST", "NET"]
+    assert await steps("partner") == ["LIST", "VOLUME", "PARTNER", "DISCOUNT", "NET"]

@@ -10,6 +10,10 @@ import httpx
 import pytest
 
 from tests.api.conftest import LiveServer
+from tests.api.test_errors import BrokenContext
+from viax.api.limits import _cached_validate
+from viax.api.media import GRAPHQL_RESPONSE
+from viax.api.schema import build_schema
 from viax.settings import Settings
 
 
@@ -228,3 +232,50 @@ async def test_mutation_over_get_is_refused_and_query_over_get_runs(
 
     assert mutation.status_code == 405
     assert query.json()["data"] == {"viewer": {"id": "sales@test"}}
+
+
+async def test_spent_budget_is_a_429_with_retry_after_in_the_graphql_response_type(
+    frugal_gateway: LiveServer,
+) -> None:
+    token = frugal_gateway.token("partner", "pat@limits", partner_id=1)
+    query = {"query": "{ products(first: 20) { edges { node { sku } } } }"}
+
+    async def ask(accept: str) -> httpx.Response:
+        async with httpx.AsyncClient(base_url=frugal_gateway.url, timeout=60) as http:
+            return await http.post(
+                "/graphql",
+                json=query,
+                headers={"Authorization": f"Bearer {token}", "Accept": accept},
+            )
+
+    spending = [await ask(GRAPHQL_RESPONSE) for _ in range(2)]
+    spent = await ask(GRAPHQL_RESPONSE)
+    legacy = await ask("application/json")
+
+    assert [r.status_code for r in spending] == [200, 200]
+    assert "retry-after" not in spending[0].headers
+    assert spent.status_code == 429
+    assert spent.headers["content-type"].startswith(GRAPHQL_RESPONSE)
+    body = spent.json()
+    assert "data" not in body
+    (error,) = body["errors"]
+    assert error["extensions"]["code"] == "RATE_LIMITED"
+    assert int(spent.headers["retry-after"]) >= error["extensions"]["retryAfterSeconds"]
+    assert body["extensions"]["cost"]["requested"] == 41
+    assert legacy.status_code == 200
+    assert legacy.json()["data"] is None
+    assert int(legacy.headers["retry-after"]) >= 1
+
+
+async def test_a_hot_document_is_validated_once_across_requests() -> None:
+    schema = build_schema()
+    before = _cached_validate.cache_info()
+
+    for _ in range(3):
+        result = await schema.execute(
+            "query HotDocument { __typename }", context_value=BrokenContext()
+        )
+        assert result.errors is None
+
+    after = _cached_validate.cache_info()
+    assert (after.misses - before.misses, after.hits - before.hits) == (1, 2)

@@ -106,3 +106,33 @@ async def test_as_of_without_a_time_zone_is_refused(
 
     with pytest.raises(Exception, match="time zone"):
         await as_of(sales, motion, "2027-01-03T00:00:00")
+
+
+async def test_as_of_judges_available_actions_at_that_instant(
+    sales: Session, clock: SetClock
+) -> None:
+    # given a quote issued on 5 January, valid 30 days, read on 10 February
+    motion = await applied(
+        sales,
+        "StartMotion",
+        accountId=UMBRELLA,
+        channel="DIRECT",
+        lines=[{"productId": CRM_PRO, "quantity": 4}],
+    )
+    clock.set(2027, 1, 5)
+    motion = await step(sales, "IssueQuote", motion)
+    clock.set(2027, 2, 10)
+
+    # when its actions are read now and as of 6 January
+    now = await sales.run(MOTIONS, "Motion", id=motion["id"])
+    then = await as_of(sales, motion, "2027-01-06T00:00:00+00:00")
+
+    # then the quote had not expired then, and has now
+    def accept(found: Any) -> Any:
+        (action,) = [
+            a for a in found["availableActions"] if a["action"] == "ACCEPT_QUOTE"
+        ]
+        return action
+
+    assert [v["code"] for v in accept(now["motion"])["blockedBy"]] == ["QUOTE_EXPIRED"]
+    assert (accept(then)["allowed"], accept(then)["blockedBy"]) == (True, [])

@@ -119,6 +119,9 @@ async def test_renewal_within_the_cap_needs_no_approval_and_follows_on(
     assert quoted["kind"] == "RENEWAL"
     assert quoted["parent"]["id"] == parent["id"]
     assert [line["product"]["sku"] for line in quoted["lines"]] == ["CRM-PRO"]
+    (line,), (priced,) = quoted["lines"], quoted["quote"]["lines"]
+    assert (line["discountPercent"], line["upliftPercent"]) == ("0", "5")
+    assert (priced["discountPercent"], priced["upliftPercent"]) == ("0", "5")
     # 11,172.00 for 20 units is 558.60 each; 5 % of 11,172.00 is 558.60
     assert steps_of(quoted) == [
         ("LIST", "11172.00"),

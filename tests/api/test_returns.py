@@ -135,6 +135,12 @@ async def test_a_return_within_the_window_needs_no_approval(
     # then the refund is their original net, with no approval
     assert quoted["state"] == "QUOTED"
     assert quoted["approval"] is None
+    offered = {
+        a["action"]: a["allowed"]
+        for a in (await read(sales, quoted))["availableActions"]
+    }
+    assert offered["ACCEPT_QUOTE"] is True
+    assert "SIGN_AGREEMENT" not in offered
     found = await returns_of(sales, parent)
     (back,) = found["order"]["returns"]
     assert back["id"] == quoted["id"]
@@ -321,6 +327,10 @@ async def test_the_parents_history_and_past_show_the_return(
         (4, "REVOKED"),
     ]
     assert later["history"]["edges"][-1]["node"]["action"] == "APPLY_CHANGE"
+    # and no client is offered the change itself
+    offered = {a["action"] for a in (await read(sales, parent))["availableActions"]}
+    assert "APPLY_CHANGE" not in offered
+    assert "RECORD_INVOICE" in offered
 
 
 async def test_a_partner_cannot_return_another_partners_order(

@@ -21,14 +21,23 @@ def _allowed(deal: Deal, actor: Principal) -> set[Action]:
     return {a.action for a in availability(MODEL, context, actor) if a.allowed}
 
 
-def test_the_owner_of_a_draft_may_configure_quote_and_cancel() -> None:
+def test_the_owner_of_a_draft_may_configure_quote_cancel_and_migrate() -> None:
     deal = deal_in(MotionState.DRAFT)
 
     assert _allowed(deal, SELLER) == {
         Action.CONFIGURE,
         Action.ISSUE_QUOTE,
         Action.CANCEL,
+        Action.MIGRATE,
     }
+
+
+def test_a_held_quote_blocks_migration_until_it_is_voided() -> None:
+    deal = deal_in(MotionState.QUOTED)
+
+    found = {a.action: a for a in availability(MODEL, deal.context(), SELLER)}
+
+    assert [v.code for v in found[Action.MIGRATE].blocked_by] == ["QUOTE_OUTSTANDING"]
 
 
 def test_the_customer_of_a_quote_may_accept_it() -> None:

@@ -34,6 +34,8 @@ from viax.motion.decision import (
     IssueQuoteInput,
     LineInput,
     LinesReplaced,
+    MigrateInput,
+    ModelMigrated,
     MotionStarted,
     NoInput,
     OrderPlaced,
@@ -152,6 +154,7 @@ EFFECTS: tuple[Effect, ...] = (
     UnitsReturned((ReturnedLine(1, 2), ReturnedLine(3, 1))),
     InvoiceRecorded(Invoice("INV-1", 1000, date(2025, 3, 4))),
     PaymentRecorded(Payment("PAY-1", 1000, date(2025, 3, 5))),
+    ModelMigrated("new-business", 1, 2),
 )
 
 INPUTS: tuple[tuple[Action, TransitionInput], ...] = (
@@ -184,6 +187,7 @@ INPUTS: tuple[tuple[Action, TransitionInput], ...] = (
     (Action.RECORD_INVOICE, InvoiceInput("INV-1", 1000)),
     (Action.RECORD_PAYMENT, PaymentInput("PAY-1", 1000)),
     (Action.CANCEL, CancelInput("no budget")),
+    (Action.MIGRATE, MigrateInput(2)),
     (Action.APPLY_CHANGE, ChangeInput(43, 812)),
     (
         Action.START,
@@ -291,3 +295,22 @@ def test_a_missing_field_is_refused() -> None:
 def test_an_unknown_field_is_refused() -> None:
     with pytest.raises(CodecError, match="has no field colour"):
         decode_input(Action.CANCEL, {"reason": "r", "colour": "red"})
+
+
+def test_lines_stored_before_the_uplift_field_decode_with_none() -> None:
+    stored = {
+        "_type": "LinesReplaced",
+        "lines": [
+            {
+                "_type": "Line",
+                "position": 1,
+                "product_id": 11,
+                "quantity": 2,
+                "discount_percent": "-5",
+            },
+        ],
+    }
+
+    (decoded,) = decode_effects([stored])
+
+    assert decoded == LinesReplaced((Line(1, 11, 2, Decimal("-5"), Decimal(0)),))

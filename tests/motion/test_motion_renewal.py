@@ -34,7 +34,7 @@ def test_only_active_subscriptions_renew() -> None:
 
     lines = renewal_lines(parent, Decimal("3"))
 
-    assert lines == (Line(1, SEATS.id, 20, Decimal("-3")),)
+    assert lines == (Line(1, SEATS.id, 20, Decimal(0), Decimal("3")),)
 
 
 def test_revoked_units_do_not_renew() -> None:
@@ -65,6 +65,20 @@ def test_renewal_prices_the_previous_net_plus_the_uplift() -> None:
         ("NET", 198645),
     ]
     assert (priced.total, line.unit_net) == (198645, 9932)
+    assert (line.discount_percent, line.uplift_percent) == (0, Decimal("2.5"))
+
+
+def test_an_older_line_with_its_uplift_as_a_negative_discount_prices_alike() -> None:
+    parent = fulfilled()
+    older = (Line(1, SEATS.id, 20, Decimal("-2.5")),)
+
+    priced = price_renewal(
+        older, {SEATS.id: SEATS}, parent, currency="EUR", term_months=12, model=MODEL
+    )
+
+    (line,) = priced.lines
+    assert [(s.step, s.amount) for s in line.steps][1] == ("UPLIFT", 4845)
+    assert line.uplift_percent == Decimal("2.5")
 
 
 def test_uplift_within_the_cap_needs_no_approval() -> None:

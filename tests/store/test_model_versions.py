@@ -6,12 +6,14 @@ from importlib import resources
 
 import pytest
 
-from viax.motion.decision import IssueQuoteInput
+from viax.motion.decision import IssueQuoteInput, MigrateInput
 from viax.motion.model import ModelRegistry, default_registry, parse_model
 from viax.motion.snapshot import Action, MotionState
+from viax.store.queries import fetch_events, fetch_snapshots
+from viax.store.rebuild import motion_as_of
 from viax.store.transitions import Store
 
-from .journeys import started, step
+from .journeys import CLOCK, started, step
 from .records import catalog_loaded
 
 SHIPPED = (
@@ -49,3 +51,25 @@ async def test_a_running_motion_keeps_its_version_when_a_newer_one_loads(
     assert running.quote is not None
     assert (running.quote.expires_at - running.quote.issued_at).days == 30
     assert fresh.model_version == 2
+
+
+async def test_a_migrated_motion_is_quoted_under_its_new_version_and_rebuilds(
+    ready: Store,
+) -> None:
+    # given a motion started under version 1, and version 2 loaded
+    running = await started(ready)
+    upgraded = Store(ready.engine, ModelRegistry([*default_registry(), SECOND]))
+
+    # when it is migrated and quoted
+    running = await step(upgraded, running, Action.MIGRATE, MigrateInput(2))
+    running = await step(upgraded, running, Action.ISSUE_QUOTE, IssueQuoteInput())
+
+    # then version 2 priced the quote, and its events rebuild what is stored
+    assert running.model_version == 2
+    assert running.quote is not None
+    assert (running.quote.expires_at - running.quote.issued_at).days == 45
+    async with ready.engine.connect() as connection:
+        stored = (await fetch_snapshots(connection, [running.id]))[running.id]
+        events = (await fetch_events(connection, [running.id]))[running.id]
+    assert stored.model_version == 2
+    assert motion_as_of(stored, events, CLOCK) == stored

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from strawberry.types import Info as StrawberryInfo
 
+from viax.api.budget import Ledger
 from viax.api.loaders import Loaders
 from viax.events.feed import EventFeed
 from viax.motion.decision import DecisionContext
@@ -17,6 +18,9 @@ from viax.motion.model import ModelRegistry
 from viax.motion.scope import can_see
 from viax.motion.snapshot import MotionSnapshot, Principal
 from viax.store.transitions import Store
+
+if TYPE_CHECKING:
+    from viax.api.fanout import Fanout
 
 
 @dataclass(slots=True)
@@ -29,15 +33,22 @@ class RequestContext:
     clock: Callable[[], datetime]
     request_id: str
     feed: EventFeed | None = None
+    fanout: Fanout | None = None
     # A WebSocket's connection_init payload, and when its token expires.
     connection_params: dict[str, object] | None = None
     expires_at: datetime | None = None
     # Set when the request carries the federation gateway's credential.
     trusted_gateway: bool = False
+    # The cost budgets this request is charged to; a bare schema keeps its own.
+    ledger: Ledger | None = None
     loaders: Loaders = field(init=False)
 
     def __post_init__(self) -> None:
         self.refresh_loaders()
+
+    def for_event(self) -> RequestContext:
+        """The same viewer with loaders of its own, for one live event."""
+        return replace(self, connection_params=None)
 
     def refresh_loaders(self) -> None:
         """Start over with empty loaders, as for a new request."""
@@ -50,8 +61,10 @@ class RequestContext:
             raise LookupError(f"motion {core.id} vanished")
         return snapshot
 
-    async def decision_context(self, snapshot: MotionSnapshot) -> DecisionContext:
-        """The facts the engine needs to judge actions on this motion."""
+    async def decision_context(
+        self, snapshot: MotionSnapshot, now: datetime | None = None
+    ) -> DecisionContext:
+        """The facts the engine needs to judge actions on this motion, at `now`."""
         product_ids = {line.product_id for line in snapshot.lines}
         if snapshot.quote is not None:
             product_ids |= {line.product_id for line in snapshot.quote.lines}
@@ -63,7 +76,7 @@ class RequestContext:
         )
         parent, siblings = await self._parent_of(snapshot)
         return DecisionContext(
-            now=self.clock(),
+            now=self.clock() if now is None else now,
             snapshot=snapshot,
             account=account,
             partner=partner,

@@ -281,6 +281,16 @@ class CancelInput(TransitionInput):
         return domain.CancelInput(reason=self.reason)
 
 
+@strawberry.input(description="Move a motion to a later version of its model.")
+class MigrateMotionInput(TransitionInput):
+    to_version: int = strawberry.field(
+        description="The version of the motion's model to run under from now on."
+    )
+
+    def to_domain(self) -> domain.MigrateInput:
+        return domain.MigrateInput(to_version=self.to_version)
+
+
 def to_minor(amount: Decimal) -> int | None:
     """Minor units of a decimal amount; None when it is not exact in cents.
 

@@ -15,13 +15,17 @@ from graphql import (
     GraphQLError,
     GraphQLSyntaxError,
     InlineFragmentNode,
+    NameNode,
     OperationDefinitionNode,
+    OperationType,
     SelectionSetNode,
     ValidationContext,
     ValidationRule,
     parse,
 )
 from strawberry.extensions import SchemaExtension
+from strawberry.schema.schema import validate_document
+from strawberry.types import ExecutionContext
 
 from viax.settings import Settings
 
@@ -118,6 +122,8 @@ class _Document:
         return count
 
 
+# One class per bound, so that validated documents are cached by the same rules.
+@functools.cache
 def depth_rule(maximum: int) -> type[ValidationRule]:
     """A validation rule refusing operations nested deeper than `maximum`."""
 
@@ -138,6 +144,7 @@ def depth_rule(maximum: int) -> type[ValidationRule]:
     return QueryDepthRule
 
 
+@functools.cache
 def alias_rule(maximum: int) -> type[ValidationRule]:
     """A validation rule refusing operations with more than `maximum` aliases."""
 
@@ -189,17 +196,70 @@ class DocumentLimits(SchemaExtension):
     def on_parse(self) -> Iterator[None]:
         context = self.execution_context
         if context.graphql_document is None and context.query:
-            context.graphql_document = self._parsed(context.query)
+            try:
+                context.graphql_document = _parse(
+                    context.query, max_tokens=self.limits.max_tokens
+                )
+            except GraphQLSyntaxError as error:
+                # Raised from this hook, the error would escape Strawberry's
+                # own handling of parse errors (and end a WebSocket operation
+                # without a word); as a refusal before validation it is
+                # answered like any other request error, on every transport.
+                context.pre_execution_errors = [self._refused(error)]
+                context.graphql_document = _placeholder(context)
         yield
 
-    def _parsed(self, query: str) -> DocumentNode:
+    def _refused(self, error: GraphQLSyntaxError) -> GraphQLError:
         limit = self.limits.max_tokens
-        try:
-            return _parse(query, max_tokens=limit)
-        except GraphQLSyntaxError as error:
-            too_long = _TOKENS_MESSAGE in error.message
-            error.extensions = {
-                "code": "TOO_MANY_TOKENS" if too_long else "BAD_REQUEST",
-                **({"limit": limit} if too_long else {}),
-            }
-            raise
+        if _TOKENS_MESSAGE in error.message:
+            # Not a syntax error of the client's: the document is too long.
+            return refusal(
+                f"the document has more than {limit} tokens",
+                "TOO_MANY_TOKENS",
+                limit=limit,
+            )
+        error.extensions = {"code": "BAD_REQUEST"}
+        return error
+
+
+def _placeholder(context: ExecutionContext) -> DocumentNode:
+    """An empty operation of an allowed type, standing for a refused document."""
+    allowed = {kind.value for kind in context.allowed_operations}
+    kind = "query" if "query" in allowed else sorted(allowed)[0]
+    name = context.operation_name
+    return DocumentNode(
+        definitions=(
+            OperationDefinitionNode(
+                operation=OperationType(kind),
+                name=None if name is None else NameNode(value=name),
+                variable_definitions=(),
+                directives=(),
+                selection_set=SelectionSetNode(
+                    selections=(FieldNode(name=NameNode(value="__typename")),)
+                ),
+            ),
+        )
+    )
+
+
+# Strawberry's validation adds its own rules (oneOf, Maybe) to the given ones.
+_cached_validate = functools.lru_cache(maxsize=512)(validate_document)
+
+
+class CachedValidation(SchemaExtension):
+    """Validates each document once while it is hot, unless already refused.
+
+    A refusal of an earlier phase stays the request's answer; later
+    extensions (the cost) see the outcome in `pre_execution_errors`.
+    """
+
+    def on_validate(self) -> Iterator[None]:
+        context = self.execution_context
+        if context.pre_execution_errors is None:
+            assert context.graphql_document is not None
+            context.pre_execution_errors = _cached_validate(
+                context.schema._schema,
+                context.graphql_document,
+                context.validation_rules,
+            )
+        yield

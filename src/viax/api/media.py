@@ -3,11 +3,14 @@
 A client that accepts `application/graphql-response+json` gets it, with the
 status codes of the GraphQL over HTTP specification: a request error (the
 document does not parse or validate, or its variables do not coerce) is a
-400 without a `data` entry. Every other client gets `application/json` with
-200, as before the specification existed.
+400 without a `data` entry, a spent cost budget a 429, and a fault of the
+server's own before execution a 500. Every other client gets
+`application/json` with 200, as before the specification existed.
 """
 
 from __future__ import annotations
+
+import math
 
 from cross_web import AsyncHTTPRequestAdapter, HTTPException
 from starlette.requests import Request
@@ -19,7 +22,9 @@ from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
 from strawberry.schema.exceptions import InvalidOperationTypeError
 from strawberry.types import ExecutionResult
 
+from viax.api.budget import RATE_LIMITED
 from viax.api.context import RequestContext
+from viax.api.errors import INTERNAL
 
 GRAPHQL_RESPONSE = "application/graphql-response+json"
 
@@ -108,11 +113,41 @@ class SpecView(GraphQL[RequestContext, None]):
         response_data: GraphQLHTTPResponse | list[GraphQLHTTPResponse],
         sub_response: Response,
     ) -> Response:
-        """The HTTP response, with the negotiated media type and status."""
+        """The HTTP response, with the negotiated media type and status.
+
+        A spent budget says when to retry in `Retry-After` either way; only
+        the GraphQL response media type turns it into a 429, because with
+        `application/json` a client may trust nothing but a 200 to be ours.
+        """
         response = super().create_response(response_data, sub_response)
+        retry_after = _retry_after(response_data)
+        if retry_after is not None:
+            response.headers["retry-after"] = str(retry_after)
         if not getattr(sub_response, "graphql_response", False):
             return response
         response.headers["content-type"] = f"{GRAPHQL_RESPONSE}; charset=utf-8"
         if isinstance(response_data, dict) and "data" not in response_data:
-            response.status_code = 400
+            response.status_code = _request_error_status(response_data, retry_after)
         return response
+
+
+def _codes(response_data: object) -> list[dict[str, object]]:
+    errors = response_data.get("errors") if isinstance(response_data, dict) else None
+    return [error.get("extensions") or {} for error in errors or ()]
+
+
+def _retry_after(response_data: object) -> int | None:
+    """Whole seconds to wait, when the request was refused for its budget."""
+    for extensions in _codes(response_data):
+        if extensions.get("code") == RATE_LIMITED:
+            seconds = float(str(extensions.get("retryAfterSeconds", 1)))
+            return max(1, math.ceil(seconds))
+    return None
+
+
+def _request_error_status(response_data: object, retry_after: int | None) -> int:
+    """429 for a spent budget, 500 for our own fault, 400 for the client's."""
+    if retry_after is not None:
+        return 429
+    codes = {extensions.get("code") for extensions in _codes(response_data)}
+    return 500 if codes == {INTERNAL} else 400

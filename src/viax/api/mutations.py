@@ -16,6 +16,7 @@ from viax.api.inputs import (
     FulfilmentInput,
     InvoiceInput,
     IssueQuoteInput,
+    MigrateMotionInput,
     PaymentInput,
     RenewAgreementInput,
     RequestReturnInput,
@@ -176,6 +177,15 @@ class Mutation:
     @strawberry.mutation(description="Cancel the motion with a reason.")
     async def cancel_motion(self, info: Info, input: CancelInput) -> TransitionResult:
         return await _transition(info, Action.CANCEL, input)
+
+    @strawberry.mutation(
+        description="Move a motion to a later version of its model; a quote it "
+        "holds must be voided first."
+    )
+    async def migrate_motion(
+        self, info: Info, input: MigrateMotionInput
+    ) -> TransitionResult:
+        return await _transition(info, Action.MIGRATE, input)
 
     @strawberry.mutation(description="Expire a quote past its expiry (system).")
     async def expire_motion(

@@ -14,7 +14,6 @@ from dataclasses import dataclass
 
 from graphql import (
     DocumentNode,
-    ExecutionResult,
     FieldNode,
     GraphQLError,
     ValidationRule,
@@ -94,21 +93,21 @@ class SchemaExposure(SchemaExtension):
             for error in getattr(context.result, "errors", None) or ():
                 _drop_suggestion(error)
 
-    def on_execute(self) -> Iterator[None]:
+    def on_validate(self) -> Iterator[None]:
         context = self.execution_context
         document = context.graphql_document
         # The text test is cheap and spares almost every request the walk.
         if (
-            self.exposure.service_needs_credential
+            not context.pre_execution_errors
+            and self.exposure.service_needs_credential
             and "_service" in (context.query or "")
             and document is not None
             and asks_for_service(document)
             and not getattr(context.context, "trusted_gateway", False)
         ):
-            context.result = ExecutionResult(
-                data=None,
-                errors=[refusal("_service is for the federation gateway", "FORBIDDEN")],
-            )
+            context.pre_execution_errors = [
+                refusal("_service is for the federation gateway", "FORBIDDEN")
+            ]
         yield
 
 

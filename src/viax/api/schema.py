@@ -4,17 +4,32 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import Any
 
 from graphql import GraphQLError
-from strawberry.extensions import SchemaExtension, ValidationCache
+from strawberry.exceptions import MissingQueryError
+from strawberry.extensions import SchemaExtension
+from strawberry.schema.exceptions import (
+    CannotGetOperationTypeError,
+    InvalidOperationTypeError,
+)
+from strawberry.schema.schema import StreamResult
 from strawberry.tools import merge_types
-from strawberry.types import ExecutionContext
+from strawberry.types import ExecutionContext, ExecutionResult
+from strawberry.types.graphql import OperationType
 
-from viax.api.budget import CostLedger, CostLimit
+from viax.api.budget import CostLedger, CostLimit, Ledger
 from viax.api.entities import EntitySchema
-from viax.api.errors import ErrorPolicy, is_expected
-from viax.api.limits import DocumentLimits, Limits
+from viax.api.errors import (
+    ErrorPolicy,
+    contained,
+    contained_frames,
+    fault,
+    is_expected,
+)
+from viax.api.fanout import FanoutExecutor
+from viax.api.limits import CachedValidation, DocumentLimits, Limits
 from viax.api.mutations import Mutation
 from viax.api.production import Exposure, SchemaExposure
 from viax.api.queries import Query
@@ -45,8 +60,22 @@ class AccessLog(SchemaExtension):
         )
 
 
+# Refusals Strawberry raises on purpose, which the HTTP view turns into 4xx.
+_CLIENT_FAULTS = (
+    MissingQueryError,
+    CannotGetOperationTypeError,
+    InvalidOperationTypeError,
+)
+Extension = Callable[[], SchemaExtension]
+
+
 class GatewaySchema(EntitySchema):
-    """The federation schema, leaving the logging of errors to `ErrorPolicy`."""
+    """The federation schema, leaving the logging of errors to `ErrorPolicy`.
+
+    An error raised inside an extension (the limits, the cost, the masking
+    itself) never reaches `ErrorPolicy`; it is masked and logged here, on
+    every transport, like any unexpected error.
+    """
 
     def process_errors(
         self,
@@ -59,11 +88,82 @@ class GatewaySchema(EntitySchema):
             if is_expected(error):
                 logger.debug("request refused: %s", error.message)
 
+    async def execute(
+        self,
+        query: str | None,
+        variable_values: dict[str, Any] | None = None,
+        context_value: Any | None = None,
+        root_value: Any | None = None,
+        operation_name: str | None = None,
+        allowed_operation_types: Iterable[OperationType] | None = None,
+        operation_extensions: dict[str, Any] | None = None,
+    ) -> ExecutionResult:
+        try:
+            result = await super().execute(
+                query,
+                variable_values,
+                context_value,
+                root_value,
+                operation_name,
+                allowed_operation_types,
+                operation_extensions,
+            )
+        except _CLIENT_FAULTS:
+            raise
+        except Exception as error:
+            return ExecutionResult(data=None, errors=[fault(error, context_value)])
+        result.errors = contained(result.errors, context_value)
+        return result
+
+    async def stream(
+        self,
+        query: str | None,
+        variable_values: dict[str, Any] | None = None,
+        context_value: Any | None = None,
+        root_value: Any | None = None,
+        operation_name: str | None = None,
+        operation_extensions: dict[str, Any] | None = None,
+        allowed_operation_types: Iterable[OperationType] | None = None,
+    ) -> StreamResult:
+        source = await super().stream(
+            query,
+            variable_values,
+            context_value,
+            root_value,
+            operation_name,
+            operation_extensions,
+            allowed_operation_types,
+        )
+        return contained_frames(source, context_value)
+
+
+def gateway_extensions(
+    limits: Limits, exposure: Exposure, ledger: Ledger
+) -> list[Extension]:
+    """The extensions of every request, outermost first.
+
+    Validation runs before the exposure and the cost, which read its outcome
+    and refuse only what it let through.
+    """
+    return [
+        AccessLog,
+        ErrorPolicy,
+        lambda: DocumentLimits(limits),
+        CachedValidation,
+        lambda: SchemaExposure(exposure),
+        lambda: CostLimit(limits, ledger),
+    ]
+
 
 def build_schema(
-    limits: Limits | None = None, exposure: Exposure | None = None
+    limits: Limits | None = None,
+    exposure: Exposure | None = None,
+    extensions: Sequence[Extension] | None = None,
 ) -> GatewaySchema:
-    """Assemble the schema; cheap enough to call once per process."""
+    """Assemble the schema; cheap enough to call once per process.
+
+    `extensions` replaces the gateway's own list (see `gateway_extensions`).
+    """
     bounds = limits or Limits()
     shown = exposure or Exposure()
     ledger = CostLedger(bounds.cost_budget, bounds.cost_refill_per_second)
@@ -72,15 +172,13 @@ def build_schema(
         mutation=merge_types("Mutation", (Mutation, WebhookMutation)),
         subscription=Subscription,
         types=[Motion, MotionEvent, Product, Account, Partner],
-        extensions=[
-            AccessLog,
-            ErrorPolicy,
-            lambda: DocumentLimits(bounds),
-            lambda: SchemaExposure(shown),
-            lambda: CostLimit(bounds, ledger),
-            lambda: ValidationCache(maxsize=512),
-        ],
+        extensions=(
+            gateway_extensions(bounds, shown, ledger)
+            if extensions is None
+            else extensions
+        ),
         federation_version="2.7",
+        execution_context_class=FanoutExecutor,
     )
 
 

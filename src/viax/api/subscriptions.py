@@ -3,7 +3,9 @@
 Every subscription replays the events after `afterSequence` from the table,
 then continues live. Each event is authorized on its own, with a fresh set
 of loaders, so a partner sees only its own partner's motions whatever it
-filters on, and every facet it selects is read after that event.
+filters on, and the motion it selects is the motion as that event left it.
+Subscriptions with the same document, variables and viewer share that work
+(`viax.api.fanout`).
 """
 
 from __future__ import annotations
@@ -11,14 +13,16 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncGenerator, AsyncIterator, Callable
 from datetime import datetime
+from functools import partial
 
 import strawberry
 from graphql import GraphQLError
 
 from viax.api.context import Info, RequestContext
+from viax.api.fanout import group_key
 from viax.api.ids import decode_int
 from viax.api.queries import MotionFilter
-from viax.api.types.motion import MotionEvent
+from viax.api.types.motion import MotionEvent, motion_after_event
 from viax.events.feed import follow
 from viax.motion.codec import decode_effects
 from viax.motion.decision import OrderPlaced, OrderStatusChanged
@@ -65,12 +69,11 @@ async def _next_event(
 
 
 async def _visible(
-    context: RequestContext, event: EventRecord, wanted: store.MotionFilter | None
+    wanted: store.MotionFilter | None, context: RequestContext, event: EventRecord
 ) -> bool:
-    # A fresh set of loaders per event: nothing read for an earlier event
-    # (or another subscription of the connection) is served stale.
-    context.refresh_loaders()
-    motion = await context.loaders.motion.load(event.motion_id)
+    # The context is the event's own, with fresh loaders: nothing read for
+    # an earlier event is served stale.
+    motion, _ = await motion_after_event(context, event)
     if motion is None:
         return False
     if not can_see(context.principal, motion.partner_id, motion.account_id):
@@ -86,18 +89,25 @@ async def watch(
 ) -> AsyncGenerator[MotionEvent, None]:
     """The events the viewer may see that `wanted` and the filter accept."""
     context = info.context
-    if context.feed is None:
+    if context.feed is None or context.fanout is None:
         raise GraphQLError(
             "subscriptions are not served", extensions={"code": "UNAVAILABLE"}
         )
+    check = partial(_visible, motion_filter)
     events = follow(context.feed, after_sequence)
-    try:
-        while True:
-            event = await _next_event(events, context.expires_at, context.clock())
-            if wanted(event) and await _visible(context, event, motion_filter):
-                yield MotionEvent.of(event)
-    finally:
-        await events.aclose()
+    with context.fanout.join(group_key(info)) as group:
+        try:
+            while True:
+                event = await _next_event(events, context.expires_at, context.clock())
+                if not wanted(event):
+                    continue
+                shared = group.event(event, context)
+                if await shared.visible(check):
+                    live = MotionEvent.of(event)
+                    live.shared = shared
+                    yield live
+        finally:
+            await events.aclose()
 
 
 async def _require_motion(info: Info, motion_id: int | None) -> int:

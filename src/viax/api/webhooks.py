@@ -104,6 +104,32 @@ class WebhookMutation:
         )
         return WebhookEndpoint.of(endpoint)
 
+    @strawberry.mutation(
+        description="Switch an endpoint off or on, or move it to another URL."
+        " Switched off it is sent nothing and its pending deliveries wait;"
+        " switched on again it gets those, then the events committed from"
+        " then on. Null for an unknown endpoint."
+    )
+    async def update_webhook_endpoint(
+        self,
+        info: Info,
+        id: strawberry.ID,
+        active: bool | None = None,
+        url: str | None = None,
+    ) -> WebhookEndpoint | None:
+        _require_admin(info)
+        if url is not None and not url.startswith(("http://", "https://")):
+            raise GraphQLError(
+                "url must be http(s)", extensions={"code": "INVALID_INPUT"}
+            )
+        key = decode_int(id, "WebhookEndpoint")
+        if key is None:
+            return None
+        endpoint = await store.update_endpoint(
+            info.context.store.engine, key, active=active, url=url
+        )
+        return None if endpoint is None else WebhookEndpoint.of(endpoint)
+
     @strawberry.mutation(description="Send a delivery again from its first try.")
     async def redeliver(
         self, info: Info, delivery_id: strawberry.ID

@@ -1,10 +1,10 @@
 """Tail `motion_events` and hand each committed event to every live inbox.
 
 The table is the only source of events: wake-ups (in-process after a commit,
-or a PostgreSQL NOTIFY from another replica) only say "read again". On
-PostgreSQL a transaction may commit after one holding a higher sequence, so
-the feed keeps unseen sequences below the newest one open for a grace period
-before treating them as rolled back.
+or a PostgreSQL NOTIFY from another replica) only say "read again". Events
+are committed in sequence order (see `viax.store.events`), so a sequence
+missing below the newest one read belongs to a rolled-back transaction and
+the feed moves past it at once.
 """
 
 from __future__ import annotations
@@ -12,7 +12,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import time
 from collections.abc import AsyncGenerator, AsyncIterator, Iterator
 from dataclasses import dataclass, field
 
@@ -32,42 +31,13 @@ class Inbox:
     queue: asyncio.Queue[EventRecord] = field(default_factory=asyncio.Queue)
 
 
-@dataclass(slots=True)
-class Gaps:
-    """Sequences not seen yet, and the instant each was first missed."""
-
-    grace_seconds: float
-    missing: dict[int, float] = field(default_factory=dict)
-
-    def settle(self, position: int, newest: int, seen: set[int]) -> int:
-        """The new position: below it, every sequence is seen or given up."""
-        now = time.monotonic()
-        for sequence in range(position + 1, newest + 1):
-            if sequence not in seen:
-                self.missing.setdefault(sequence, now)
-        for sequence in [s for s in self.missing if s in seen]:
-            del self.missing[sequence]
-        for sequence, since in list(self.missing.items()):
-            if now - since > self.grace_seconds:
-                del self.missing[sequence]
-        return min(self.missing) - 1 if self.missing else max(position, newest)
-
-
 class EventFeed:
     """One reader per process; every subscriber gets its events from here."""
 
-    def __init__(
-        self,
-        engine: AsyncEngine,
-        *,
-        poll_seconds: float = 1.0,
-        gap_grace_seconds: float = 10.0,
-    ) -> None:
+    def __init__(self, engine: AsyncEngine, *, poll_seconds: float = 1.0) -> None:
         self.engine = engine
         self.poll_seconds = poll_seconds
         self.position = 0
-        self._seen: set[int] = set()
-        self._gaps = Gaps(gap_grace_seconds)
         self._inboxes: set[Inbox] = set()
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
@@ -117,20 +87,15 @@ class EventFeed:
 
     async def read(self) -> None:
         """Dispatch every committed event not dispatched yet."""
-        cursor = newest = self.position
         while True:
             async with self.engine.connect() as connection:
-                batch = await fetch_events_after(connection, cursor, limit=BATCH)
+                batch = await fetch_events_after(connection, self.position, limit=BATCH)
             for event in batch:
-                if event.sequence not in self._seen:
-                    self._seen.add(event.sequence)
-                    self._dispatch(event)
+                self._dispatch(event)
             if batch:
-                cursor = newest = max(newest, batch[-1].sequence)
+                self.position = batch[-1].sequence
             if len(batch) < BATCH:
-                break
-        self.position = self._gaps.settle(self.position, newest, self._seen)
-        self._seen = {s for s in self._seen if s > self.position}
+                return
 
     def _dispatch(self, event: EventRecord) -> None:
         for inbox in self._inboxes:

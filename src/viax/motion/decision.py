@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from viax.motion.snapshot import (
     Account,
@@ -36,6 +37,9 @@ from viax.motion.snapshot import (
     QuoteStatus,
     ReturnedLine,
 )
+
+if TYPE_CHECKING:
+    from viax.motion.model import MotionModel
 
 # --- inputs -------------------------------------------------------------
 
@@ -120,6 +124,13 @@ class CancelInput:
 
 
 @dataclass(frozen=True, slots=True)
+class MigrateInput:
+    """Move the motion to a later version of the model it runs under."""
+
+    to_version: int
+
+
+@dataclass(frozen=True, slots=True)
 class NoInput:
     """For actions that take nothing beyond the motion and its version."""
 
@@ -142,6 +153,7 @@ TransitionInput = (
     | InvoiceInput
     | PaymentInput
     | CancelInput
+    | MigrateInput
     | NoInput
     | ChangeInput
 )
@@ -161,6 +173,7 @@ INPUT_TYPES: dict[Action, type[TransitionInput]] = {
     Action.RECORD_PAYMENT: PaymentInput,
     Action.CANCEL: CancelInput,
     Action.EXPIRE: NoInput,
+    Action.MIGRATE: MigrateInput,
     Action.APPLY_CHANGE: ChangeInput,
 }
 """The input dataclass each action takes."""
@@ -199,6 +212,8 @@ class DecisionContext:
     invoice_number_taken: bool = False
     parent: MotionSnapshot | None = None  # the motion a change motion changes
     siblings: tuple[MotionSnapshot, ...] = ()  # the parent's change motions
+    # The version a migration asks for, when the registry holds it.
+    target_model: MotionModel | None = None
 
 
 # --- verdicts -----------------------------------------------------------
@@ -338,6 +353,15 @@ class PaymentRecorded:
     payment: Payment
 
 
+@dataclass(frozen=True, slots=True)
+class ModelMigrated:
+    """The motion runs under `to_version` of its model from now on."""
+
+    model_name: str
+    from_version: int
+    to_version: int
+
+
 Effect = (
     MotionStarted
     | LinesReplaced
@@ -356,6 +380,7 @@ Effect = (
     | UnitsReturned
     | InvoiceRecorded
     | PaymentRecorded
+    | ModelMigrated
 )
 
 

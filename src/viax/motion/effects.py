@@ -25,6 +25,8 @@ from viax.motion.decision import (
     Effect,
     IssueQuoteInput,
     LinesReplaced,
+    MigrateInput,
+    ModelMigrated,
     MotionStarted,
     QuoteIssued,
     QuoteStatusChanged,
@@ -272,6 +274,12 @@ def _accept_quote(call: GuardCall) -> Outcome:
     return Outcome((accepted,), MotionState.ACCEPTED)
 
 
+def _migrate(call: GuardCall) -> Outcome:
+    motion, asked = _motion(call), _asked(call, MigrateInput)
+    moved = ModelMigrated(motion.model_name, motion.model_version, asked.to_version)
+    return Outcome((moved,), motion.state)
+
+
 _BUILDERS: dict[Action, Callable[[GuardCall], Outcome]] = {
     Action.START: _start,
     Action.CONFIGURE: _configure,
@@ -286,6 +294,7 @@ _BUILDERS: dict[Action, Callable[[GuardCall], Outcome]] = {
     Action.RECORD_PAYMENT: order_effects.record_payment,
     Action.CANCEL: order_effects.cancel,
     Action.EXPIRE: order_effects.expire,
+    Action.MIGRATE: _migrate,
 }
 
 

@@ -31,6 +31,7 @@ from viax.motion.decision import (
     FulfilmentRecorded,
     InvoiceRecorded,
     LinesReplaced,
+    ModelMigrated,
     MotionStarted,
     OrderPlaced,
     OrderStatusChanged,
@@ -245,6 +246,8 @@ def _fold(motion: MotionSnapshot, effect: Effect) -> MotionSnapshot:
             return replace(motion, agreement=agreement)
         case OrderPlaced(order=order):
             return replace(motion, order=order)
+        case ModelMigrated(to_version=to_version):
+            return replace(motion, model_version=to_version)
     return _fold_fulfilment(motion, effect)
 
 

@@ -353,3 +353,47 @@ def default_registry() -> ModelRegistry:
         parse_model(entry.read_text(encoding="utf-8"), origin=entry.name)
         for entry in files
     )
+
+
+def deployment_registry(folder: Path | None = None) -> ModelRegistry:
+    """The shipped models and every `*.toml` model file of `folder` beside them.
+
+    Every problem of every file, and every name and version loaded twice, is
+    named in one `ModelError`, so a deployment is fixed in one round.
+    """
+    registry = default_registry()
+    if folder is None:
+        return registry
+    found, problems = _folder_models(folder)
+    origins = {(model.name, model.version): "the package" for model in registry}
+    for name, model in found:
+        key = (model.name, model.version)
+        if key in origins:
+            problems.append(
+                f"{name}: model {model.name} v{model.version} is already loaded "
+                f"from {origins[key]}"
+            )
+            continue
+        origins[key] = name
+        registry.add(model)
+    if problems:
+        listed = "".join(f"\n  {problem}" for problem in problems)
+        raise ModelError(f"the models of {folder} are refused:{listed}")
+    return registry
+
+
+def _folder_models(folder: Path) -> tuple[list[tuple[str, MotionModel]], list[str]]:
+    files = sorted(folder.glob("*.toml"))
+    problems = [] if files else [f"{folder}: no *.toml model file"]
+    found: list[tuple[str, MotionModel]] = []
+    for path in files:
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as error:
+            problems.append(f"{path.name}: cannot be read: {error}")
+            continue
+        named = [f"{path.name}: {problem}" for problem in model_problems(text)]
+        problems.extend(named)
+        if not named:
+            found.append((path.name, parse_model(text, origin=path.name)))
+    return found, problems

@@ -163,8 +163,9 @@ def _canonical_line(
     quantity: int,
     discount: Decimal,
     steps: Sequence[PriceStep],
+    uplift: Decimal = Decimal(0),
 ) -> dict[str, object]:
-    return {
+    canonical: dict[str, object] = {
         "position": position,
         "sku": sku,
         "quantity": quantity,
@@ -173,6 +174,11 @@ def _canonical_line(
             {"step": s.step, "amount": s.amount, "subtotal": s.subtotal} for s in steps
         ],
     }
+    # Named only when there is one, so that every hash made before lines had
+    # an uplift of their own still matches.
+    if uplift:
+        canonical["uplift"] = _discount_text(uplift)
+    return canonical
 
 
 def _digest(
@@ -204,7 +210,9 @@ def price_hash(
 ) -> str:
     """The sha256 of the priced lines, currency, term and model version."""
     canonical = [
-        _canonical_line(q.position, q.sku, q.quantity, q.discount_percent, q.steps)
+        _canonical_line(
+            q.position, q.sku, q.quantity, q.discount_percent, q.steps, q.uplift_percent
+        )
         for q in lines
     ]
     return _digest(
@@ -253,7 +261,12 @@ def order_price_hash(
         steps.append(PriceStep(NET, line.net, line.net))
         canonical.append(
             _canonical_line(
-                line.position, source.sku, line.quantity, source.discount_percent, steps
+                line.position,
+                source.sku,
+                line.quantity,
+                source.discount_percent,
+                steps,
+                source.uplift_percent,
             )
         )
     return _digest(

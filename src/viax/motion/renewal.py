@@ -2,9 +2,10 @@
 
 A renewal's lines are the parent's active subscription entitlements; each
 unit is priced at the parent's unit net raised by the requested uplift, so
-no volume, partner or discount step is taken twice. Lines have no field of
-their own for the uplift yet, so it is kept on each line as a negative
-discount percent: -3 reads "3 % above the previous net".
+no volume, partner or discount step is taken twice. Each line carries the
+uplift in its own field and a discount of 0; lines written before that
+field existed kept it as a negative discount percent (-3 read "3 % above
+the previous net"), and are still read that way.
 """
 
 from __future__ import annotations
@@ -72,13 +73,15 @@ def renewal_lines(
     """One line per renewable product, in product order, carrying the uplift."""
     quantities = sorted(renewable_quantities(parent, siblings).items())
     return tuple(
-        Line(position, product_id, quantity, -uplift)
+        Line(position, product_id, quantity, Decimal(0), uplift)
         for position, (product_id, quantity) in enumerate(quantities, start=1)
     )
 
 
 def uplift_of(line: Line | QuoteLine) -> Decimal:
-    """The uplift percent a renewal line carries."""
+    """The uplift percent a renewal line carries, also on an older line."""
+    if line.uplift_percent or line.discount_percent >= 0:
+        return line.uplift_percent
     return -line.discount_percent
 
 
@@ -141,6 +144,7 @@ def price_renewal_line(line: Line, product: Product, unit_base: int) -> QuoteLin
         steps=steps,
         unit_net=unit_net,
         net=net,
+        uplift_percent=uplift_of(line),
     )
 
 

@@ -55,6 +55,7 @@ class Action(enum.StrEnum):
     RECORD_PAYMENT = "recordPayment"
     CANCEL = "cancel"
     EXPIRE = "expire"
+    MIGRATE = "migrate"
     # Written by the store on the motion a change motion changes; no model
     # declares it, so no client can ask for it.
     APPLY_CHANGE = "applyChange"
@@ -149,6 +150,7 @@ class Line:
     product_id: int
     quantity: int
     discount_percent: Decimal = Decimal(0)
+    uplift_percent: Decimal = Decimal(0)  # a renewal's raise on the previous net
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,6 +173,7 @@ class QuoteLine:
     steps: tuple[PriceStep, ...]
     unit_net: int
     net: int
+    uplift_percent: Decimal = Decimal(0)
 
 
 @dataclass(frozen=True, slots=True)

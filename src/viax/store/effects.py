@@ -25,6 +25,7 @@ from viax.motion.decision import (
     FulfilmentRecorded,
     InvoiceRecorded,
     LinesReplaced,
+    ModelMigrated,
     MotionStarted,
     OrderPlaced,
     OrderStatusChanged,
@@ -47,6 +48,7 @@ from viax.store.tables import (
     fulfilments,
     invoices,
     motion_lines,
+    motions,
     order_lines,
     orders,
     payments,
@@ -97,6 +99,15 @@ async def _motion_started(target: Target, effect: MotionStarted) -> None:
     return None
 
 
+@_writes(ModelMigrated)
+async def _model_migrated(target: Target, effect: ModelMigrated) -> None:
+    await target.connection.execute(
+        update(motions)
+        .where(motions.c.id == target.motion_id)
+        .values(model_version=effect.to_version)
+    )
+
+
 @_writes(LinesReplaced)
 async def _lines_replaced(target: Target, effect: LinesReplaced) -> None:
     await target.connection.execute(
@@ -109,6 +120,7 @@ async def _lines_replaced(target: Target, effect: LinesReplaced) -> None:
             "product_id": line.product_id,
             "quantity": line.quantity,
             "discount_percent": line.discount_percent,
+            "uplift_percent": line.uplift_percent,
         }
         for line in effect.lines
     ]
@@ -124,6 +136,7 @@ def _quote_line_row(motion_id: int, revision: int, line: QuoteLine) -> dict[str,
         "sku": line.sku,
         "quantity": line.quantity,
         "discount_percent": line.discount_percent,
+        "uplift_percent": line.uplift_percent,
         "unit_list": line.unit_list,
         "steps": steps_document(line.steps),
         "unit_net": line.unit_net,

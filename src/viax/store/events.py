@@ -1,7 +1,12 @@
 """The audit trail: appending motion events and reading them back.
 
 `motion_events` is append-only with one increasing sequence; it is also the
-outbox subscribers and webhooks are fed from.
+outbox subscribers and webhooks are fed from. Events become visible in
+sequence order: on PostgreSQL a transaction takes a transaction-scoped lock
+just before it draws its sequence and keeps it until it commits, so no
+event is ever committed after one with a higher sequence (SQLite has one
+writer at a time anyway). A reader that saw sequence N has seen every
+committed event below it, which is what resuming after N relies on.
 """
 
 from __future__ import annotations
@@ -55,8 +60,16 @@ def event_from_row(row: Row[Any]) -> EventRecord:
     )
 
 
+# The key of the advisory lock that orders event commits on PostgreSQL.
+EVENT_ORDER_LOCK = 0x7669_6178_6576_7473
+
+
 async def append_event(connection: AsyncConnection, event: EventRecord) -> EventRecord:
     """Write the event (its sequence ignored); returns it with its sequence."""
+    if connection.dialect.name == "postgresql":
+        # Held until commit: the next writer draws a higher sequence only
+        # after this one's is committed (or rolled back, leaving a hole).
+        await connection.execute(select(func.pg_advisory_xact_lock(EVENT_ORDER_LOCK)))
     sequence = await connection.scalar(
         insert(motion_events)
         .values(

@@ -103,7 +103,13 @@ async def fetch_lines(
     lines: dict[int, list[Line]] = defaultdict(list)
     for row in result:
         lines[row.motion_id].append(
-            Line(row.position, row.product_id, row.quantity, row.discount_percent)
+            Line(
+                row.position,
+                row.product_id,
+                row.quantity,
+                row.discount_percent,
+                row.uplift_percent,
+            )
         )
     return {motion_id: tuple(found) for motion_id, found in lines.items()}
 

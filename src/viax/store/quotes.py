@@ -104,6 +104,7 @@ async def current_quote_lines(
                 steps=tuple(PriceStep(**step) for step in row.steps),
                 unit_net=row.unit_net,
                 net=row.net,
+                uplift_percent=row.uplift_percent,
             )
         )
     return {motion_id: tuple(found) for motion_id, found in lines.items()}

@@ -12,6 +12,7 @@ from sqlalchemy import (
     Boolean,
     Column,
     Date,
+    Double,
     ForeignKey,
     ForeignKeyConstraint,
     Identity,
@@ -133,6 +134,7 @@ motion_lines = Table(
     Column("product_id", Key, ForeignKey("products.id"), nullable=False),
     Column("quantity", Integer, nullable=False),
     Column("discount_percent", ExactDecimal, nullable=False),
+    Column("uplift_percent", ExactDecimal, nullable=False, server_default="0"),
 )
 
 quotes = Table(
@@ -163,6 +165,7 @@ quote_lines = Table(
     Column("sku", String(64), nullable=False),
     Column("quantity", Integer, nullable=False),
     Column("discount_percent", ExactDecimal, nullable=False),
+    Column("uplift_percent", ExactDecimal, nullable=False, server_default="0"),
     _money("unit_list"),
     Column("steps", Document, nullable=False),
     _money("unit_net"),
@@ -394,4 +397,18 @@ webhook_deliveries = Table(
     Index(None, "endpoint_id", "sequence", unique=True),
     Index(None, "status", "next_attempt_at"),
     sqlite_autoincrement=True,
+)
+
+# --- cost budgets -------------------------------------------------------------
+
+# One row per principal that spent, so that every PostgreSQL replica draws on
+# the same budget; a SQLite gateway is one process and keeps them in memory.
+cost_budgets = Table(
+    "cost_budgets",
+    metadata,
+    Column("principal", Text, primary_key=True),
+    Column("level", Double, nullable=False),
+    Column("refilled_at", UTCDateTime, nullable=False),
+    # Whether the latest draw was taken, which its level alone cannot tell.
+    Column("taken", Boolean, nullable=False),
 )

@@ -17,11 +17,13 @@ from viax.motion.codec import encode
 from viax.motion.decision import (
     ChangeInput,
     Decision,
+    DecisionContext,
+    MigrateInput,
     StartInput,
     TransitionRequest,
 )
 from viax.motion.engine import decide, input_digest
-from viax.motion.model import ModelRegistry, MotionModel
+from viax.motion.model import ModelError, ModelRegistry, MotionModel
 from viax.motion.snapshot import Action, MotionKind, MotionSnapshot
 from viax.store.columns import principal_document
 from viax.store.database import writer
@@ -69,7 +71,10 @@ class Store:
                 outcome = await self._attempt(request, now)
             except (IntegrityError, _ParentMovedError) as error:
                 if attempt == _ATTEMPTS:
-                    raise StoreError("the transition broke a constraint") from error
+                    raise StoreError(
+                        "the transition lost a race twice: a constraint broke or "
+                        "the parent motion moved on"
+                    ) from error
                 logger.info(
                     "transition %s retried after a concurrent write", request.action
                 )
@@ -122,8 +127,8 @@ class _Transition:
             if refusal is not None:
                 return refusal
 
-        context = await decision_context(
-            self.connection, self.request, snapshot, self.now
+        context = self._with_target(
+            await decision_context(self.connection, self.request, snapshot, self.now)
         )
         decision = decide(self._model(snapshot), self.request, context)
         if not decision.allowed:
@@ -153,6 +158,16 @@ class _Transition:
             )
             return self.registry.latest(kind)
         return self.registry.get(snapshot.model_name, snapshot.model_version)
+
+    def _with_target(self, context: DecisionContext) -> DecisionContext:
+        asked, snapshot = self.request.input, context.snapshot
+        if not isinstance(asked, MigrateInput) or snapshot is None:
+            return context
+        try:
+            target = self.registry.get(snapshot.model_name, asked.to_version)
+        except ModelError:
+            return context  # the engine's guard names the version as unknown
+        return replace(context, target_model=target)
 
     async def _write(
         self,

@@ -94,6 +94,36 @@ async def register_endpoint(
     return Endpoint(key, url, secret, True, now)
 
 
+async def update_endpoint(
+    engine: AsyncEngine, endpoint_id: int, *, active: bool | None, url: str | None
+) -> Endpoint | None:
+    """Change an endpoint's URL or switch it off and on; None if unknown.
+
+    Switched on again, it receives the events committed from then on; what
+    was pending when it was switched off is sent then, in order.
+    """
+    table = webhook_endpoints
+    async with writer(engine).begin() as connection:
+        row = (
+            await connection.execute(select(table).where(table.c.id == endpoint_id))
+        ).first()
+        if row is None:
+            return None
+        values: dict[str, Any] = {} if url is None else {"url": url}
+        if active is not None and active != row.active:
+            values["active"] = active
+            if active:
+                values["cursor"] = await newest_sequence(connection)
+        if values:
+            await connection.execute(
+                update(table).where(table.c.id == endpoint_id).values(**values)
+            )
+        changed = (
+            await connection.execute(select(table).where(table.c.id == endpoint_id))
+        ).one()
+    return _endpoint(changed)
+
+
 async def list_endpoints(connection: AsyncConnection) -> list[Endpoint]:
     """Every endpoint, oldest first."""
     rows = await connection.execute(
@@ -145,10 +175,11 @@ async def _schedule_one(
             update(webhook_endpoints)
             .where(webhook_endpoints.c.id == endpoint_id)
             .where(webhook_endpoints.c.cursor == cursor)
+            .where(webhook_endpoints.c.active)
             .values(cursor=events[-1].sequence)
         )
         if moved.rowcount != 1:
-            return 0  # another replica scheduled these
+            return 0  # another replica scheduled these, or it was switched off
         owed = [_owed(endpoint_id, event, now) for event in events if wanted(event)]
         if owed:
             await connection.execute(insert(webhook_deliveries), owed)
@@ -180,7 +211,10 @@ class Due:
 async def claim_due(
     engine: AsyncEngine, now: datetime, lease: timedelta, limit: int = 50
 ) -> list[Due]:
-    """Deliveries due now, the earliest pending one per endpoint and motion."""
+    """Deliveries due now, the earliest pending one per endpoint and motion.
+
+    Those of a switched-off endpoint wait, pending, until it is on again.
+    """
     d, e = webhook_deliveries, webhook_deliveries.alias("earlier")
     earlier_pending = exists().where(
         and_(
@@ -203,6 +237,7 @@ async def claim_due(
         .join(endpoint, endpoint.c.id == d.c.endpoint_id)
         .join(motions, motions.c.id == d.c.motion_id)
         .where(d.c.status == DeliveryStatus.PENDING)
+        .where(endpoint.c.active)
         .where(d.c.next_attempt_at <= now)
         .where(~earlier_pending)
         .order_by(d.c.sequence)

@@ -10,7 +10,7 @@ from typing import Self
 import strawberry
 from strawberry import relay
 
-from viax.api.context import Info
+from viax.api.context import Info, RequestContext
 from viax.api.ids import decode_int, int_keys
 from viax.api.pagination import decode_cursor, encode_cursor, page_size
 from viax.api.types.catalog import Account, Money, Partner, PrincipalType, Product
@@ -27,9 +27,10 @@ from viax.motion import engine
 from viax.motion import snapshot as domain
 from viax.motion.codec import decode
 from viax.motion.decision import ChangeInput, Verdict
+from viax.motion.renewal import uplift_of
 from viax.motion.scope import can_see, is_internal
 from viax.store.queries import EventRecord
-from viax.store.rebuild import motion_as_of
+from viax.store.rebuild import motion_after, motion_as_of
 
 # Registered on the domain enums themselves, so that fields are annotated
 # with the domain types and mypy sees real classes.
@@ -70,6 +71,9 @@ class MotionLine:
     id: strawberry.ID = strawberry.field(description="Line id.")
     quantity: int = strawberry.field(description="Units asked for.")
     discount_percent: Decimal = strawberry.field(description="Requested discount.")
+    uplift_percent: Decimal = strawberry.field(
+        description="A renewal's raise on the previous unit net, in %; 0 when none."
+    )
     product_id: strawberry.Private[int]
 
     @strawberry.field(description="The product of the line.")
@@ -97,6 +101,8 @@ class MotionEvent(relay.Node):
     motion_id: strawberry.Private[int]
     acting: strawberry.Private[domain.Principal]
     change_id: strawberry.Private[int | None] = None
+    # Set on a live event whose result its subscription group shares.
+    shared: strawberry.Private[object] = None
 
     @classmethod
     def of(cls, event: EventRecord) -> MotionEvent:
@@ -135,12 +141,13 @@ class MotionEvent(relay.Node):
             return None
         return await load_motion(info, self.change_id)
 
-    @strawberry.field(description="The motion as it is now.")
+    @strawberry.field(description="The motion as it stood right after this event.")
     async def motion(self, info: Info) -> Motion:
-        motion = await load_motion(info, self.motion_id)
-        if motion is None:
+        snapshot, rebuilt = await motion_after_event(info.context, self)
+        motion = Motion.visible(info, snapshot)
+        if motion is None or snapshot is None:
             raise LookupError(f"motion {self.motion_id} of an event is not visible")
-        return motion
+        return Motion.of(snapshot, complete=True) if rebuilt else motion
 
 
 def _change_of(event: EventRecord) -> int | None:
@@ -174,9 +181,17 @@ class Motion(relay.Node):
     # A full snapshot (a transition result or a preview) carries its facets;
     # a listed one reads them through the loaders.
     complete: strawberry.Private[bool]
+    # The instant a motion rebuilt as of it is judged at; None means now.
+    judged_at: strawberry.Private[datetime | None]
 
     @classmethod
-    def of(cls, snapshot: domain.MotionSnapshot, *, complete: bool = False) -> Self:
+    def of(
+        cls,
+        snapshot: domain.MotionSnapshot,
+        *,
+        complete: bool = False,
+        judged_at: datetime | None = None,
+    ) -> Self:
         return cls(
             key=snapshot.id,
             number=snapshot.number,
@@ -193,6 +208,7 @@ class Motion(relay.Node):
             updated_at=snapshot.updated_at,
             core=snapshot,
             complete=complete,
+            judged_at=judged_at,
         )
 
     async def _aggregate(self, info: Info) -> domain.MotionSnapshot:
@@ -222,6 +238,7 @@ class Motion(relay.Node):
                 id=facet_id("MotionLine", self.key, line.position),
                 quantity=line.quantity,
                 discount_percent=line.discount_percent,
+                uplift_percent=uplift_of(line),
                 product_id=line.product_id,
             )
             for line in lines
@@ -329,11 +346,14 @@ class Motion(relay.Node):
             ),
         )
 
-    @strawberry.field(description="Each action with whether the viewer may take it.")
+    @strawberry.field(
+        description="Each action with whether the viewer may take it: now, or "
+        "at the instant a motion read with asOf is rebuilt at."
+    )
     async def available_actions(self, info: Info) -> list[ActionAvailability]:
         context = info.context
         snapshot = await self._aggregate(info)
-        facts = await context.decision_context(snapshot)
+        facts = await context.decision_context(snapshot, self.judged_at)
         model = context.models.get(snapshot.model_name, snapshot.model_version)
         return [
             ActionAvailability(
@@ -348,7 +368,9 @@ class Motion(relay.Node):
         """This motion as its events had made it by `instant`."""
         events = await info.context.loaders.events.load(self.key)
         rebuilt = motion_as_of(self.core, events, instant)
-        return None if rebuilt is None else Motion.of(rebuilt, complete=True)
+        if rebuilt is None:
+            return None
+        return Motion.of(rebuilt, complete=True, judged_at=instant)
 
     @classmethod
     async def resolve_nodes(  # type: ignore[override]
@@ -374,6 +396,22 @@ class Motion(relay.Node):
         if not can_see(principal, snapshot.partner_id, snapshot.account_id):
             return None
         return cls.of(snapshot)
+
+
+async def motion_after_event(
+    context: RequestContext, event: MotionEvent | EventRecord
+) -> tuple[domain.MotionSnapshot | None, bool]:
+    """The motion as `event` left it, and whether it was rebuilt for that.
+
+    The current motion when no later event moved it on (the usual live
+    case); otherwise the motion folded again from its events up to this one.
+    """
+    current = await context.loaders.motion.load(event.motion_id)
+    if current is None or current.version == event.version:
+        return current, False
+    events = await context.loaders.events.load(event.motion_id)
+    rebuilt = motion_after(current, events, event.sequence)
+    return (current, False) if rebuilt is None else (rebuilt, True)
 
 
 async def load_motion(info: Info, motion_id: int) -> Motion | None:

@@ -12,6 +12,7 @@ from viax.api.context import Info
 from viax.api.ids import decode_int
 from viax.api.types.catalog import Money, Product
 from viax.motion import snapshot as domain
+from viax.motion.renewal import uplift_of
 from viax.motion.scope import can_see
 from viax.motion.snapshot import ProductKind
 from viax.motion.waterfall import LineChange, waterfall_diff
@@ -42,6 +43,9 @@ class PriceStep:
 class QuoteLine:
     quantity: int = strawberry.field(description="Units quoted.")
     discount_percent: Decimal = strawberry.field(description="Requested discount.")
+    uplift_percent: Decimal = strawberry.field(
+        description="A renewal's raise on the previous unit net, in %; 0 when none."
+    )
     unit_list: Money = strawberry.field(description="Unit list price.")
     unit_net: Money = strawberry.field(description="Net per unit for the term.")
     net: Money = strawberry.field(description="Net of the line for the term.")
@@ -84,6 +88,7 @@ class QuoteLine:
         return cls(
             quantity=line.quantity,
             discount_percent=line.discount_percent,
+            uplift_percent=uplift_of(line),
             unit_list=Money.of(line.unit_list, currency),
             term_months=term_months,
             waterfall=[
@@ -123,8 +128,17 @@ class QuoteLineChange:
     net: Money = strawberry.field(description="Net of the product here.")
     against_net: Money = strawberry.field(description="Net of the product there.")
     change: Money = strawberry.field(description="Net here less net there.")
-    steps: list[StepChange] = strawberry.field(description="Each step in both.")
+    changes: strawberry.Private[list[StepChange]]
     product_id: strawberry.Private[int]
+
+    @strawberry.field(
+        description="Each step in both. Internal roles and partners see every"
+        " step; customers see only LIST and NET, as in QuoteLine.steps."
+    )
+    def steps(self, info: Info) -> list[StepChange]:
+        if Audience.PARTNER.admits(info.context.principal):
+            return self.changes
+        return [change for change in self.changes if change.step in CUSTOMER_STEPS]
 
     @strawberry.field(description="The product compared.")
     async def product(self, info: Info) -> Product:
@@ -143,7 +157,7 @@ class QuoteLineChange:
             net=Money.of(change.net, currency),
             against_net=Money.of(change.against_net, currency),
             change=Money.of(change.change, currency),
-            steps=[
+            changes=[
                 StepChange(
                     step=s.step, amount=money(s.amount), against=money(s.against)
                 )
@@ -223,10 +237,19 @@ class ApprovalDecision:
     at: datetime = strawberry.field(description="When it was decided.")
     approver: strawberry.Private[str]
     note: strawberry.Private[str | None]
+    # Nullable so that they can read as null outside their audience; every
+    # decision has an approver, so `actor` is null for no one else.
     actor: str | None = restricted(
-        Audience.INTERNAL, "Subject of the approver.", "approver"
+        Audience.INTERNAL,
+        "Subject of the approver; never null for its audience, nullable only"
+        " so that it can be hidden.",
+        "approver",
     )
-    comment: str | None = restricted(Audience.INTERNAL, "Reason or note.", "note")
+    comment: str | None = restricted(
+        Audience.INTERNAL,
+        "Reason or note; null when the approver gave none.",
+        "note",
+    )
 
 
 strawberry.enum(domain.ApprovalStatus, name="ApprovalStatus")

@@ -12,7 +12,7 @@ from viax.motion.snapshot import Action, ApprovalStatus
 # Role expressions a model may name besides plain roles; each is decided
 # against the motion, not the token alone.
 ROLE_EXPRESSIONS = frozenset(
-    {"owner", "partner_own", "customer_own", "approver_current_tier"}
+    {"owner", "sales_owner", "partner_own", "customer_own", "approver_current_tier"}
 )
 
 
@@ -52,6 +52,8 @@ def _holds(call: GuardCall, expression: str) -> bool:
     if expression == "owner":
         snapshot = call.snapshot
         return snapshot is not None and snapshot.owner.subject == actor.subject
+    if expression == "sales_owner":
+        return actor.has("sales") and _holds(call, "owner")
     if expression == "partner_own":
         return actor.has("partner") and _same(actor.partner_id, call.partner_id)
     if expression == "customer_own":
@@ -69,6 +71,8 @@ def _same(claim: int | None, motion: int | None) -> bool:
 def _describe(call: GuardCall, expression: str) -> str:
     if expression == "owner":
         return "the owner of the motion"
+    if expression == "sales_owner":
+        return "the seller who owns the motion"
     if expression == "partner_own":
         return "a partner user of the motion's partner"
     if expression == "customer_own":

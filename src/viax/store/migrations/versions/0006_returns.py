@@ -1,7 +1,7 @@
 """Returns: how many units of each order line came back.
 
-Revision ID: 0004_returns
-Revises: 0003
+Revision ID: 0006
+Revises: 0005
 Created: 2026-12-03
 """
 
@@ -10,8 +10,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0004_returns"
-down_revision = "0003"
+revision = "0006"
+down_revision = "0005"
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """Amendments: the day an amendment's change takes effect.
 
-Revision ID: 0005_amendments
-Revises: 0004_returns
+Revision ID: 0007
+Revises: 0006
 Created: 2026-12-03
 """
 
@@ -10,8 +10,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0005_amendments"
-down_revision = "0004_returns"
+revision = "0007"
+down_revision = "0006"
 branch_labels = None
 depends_on = None
 
