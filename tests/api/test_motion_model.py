@@ -65,11 +65,25 @@ async def test_the_renewal_model_starts_from_the_renewal_guards(
     assert "CONFIGURE" not in {a["action"] for a in model["actions"]}
 
 
+async def test_the_return_model_orders_without_an_agreement(sales: Session) -> None:
+    data = await sales.run(MODELS, "MotionModel", kind="RETURN")
+
+    model = data["motionModel"]
+    actions = {a["action"]: a for a in model["actions"]}
+    assert model["name"] == "return"
+    assert "SIGN_AGREEMENT" not in actions
+    assert actions["PLACE_ORDER"]["fromStates"] == ["ACCEPTED"]
+    assert actions["REJECT"]["toStates"] == ["CANCELLED"]
+    guards = {g["name"]: g["code"] for g in actions["START"]["guards"]}
+    assert guards["return_remaining"] == "QUANTITY_EXCEEDS_REMAINING"
+    assert guards["return_parent"] == "NOT_RETURNABLE"
+
+
 async def test_a_model_that_is_not_loaded_is_null(sales: Session) -> None:
     missing_version = await sales.run(
         MODELS, "MotionModel", kind="NEW_BUSINESS", version=9
     )
-    missing_kind = await sales.run(MODELS, "MotionModel", kind="RETURN")
+    missing_kind = await sales.run(MODELS, "MotionModel", kind="AMENDMENT")
 
     assert missing_version["motionModel"] is None
     assert missing_kind["motionModel"] is None

@@ -175,3 +175,53 @@ async def test_motion_changed_on_a_motion_the_viewer_may_not_see_is_not_found(
 
     assert refused.value.errors is not None
     assert refused.value.errors[0]["extensions"]["code"] == "NOT_FOUND"
+
+
+async def test_subscribers_of_a_parent_see_a_return_change_its_order_status(
+    gateway: LiveServer, connect: Any, sales: Session
+) -> None:
+    # given a fulfilled deal and a quoted return of all of it
+    motion = await ordered(connect, sales)
+    lines = [
+        {"orderLineId": x["id"], "quantity": x["quantity"]}
+        for x in motion["order"]["lines"]
+    ]
+    async with connect("fulfilment", "ops@house") as ops:
+        motion = await applied(
+            ops,
+            "RecordFulfilment",
+            motionId=motion["id"],
+            expectedVersion=motion["version"],
+            lines=lines,
+        )
+    back = await applied(sales, "RequestReturn", motionId=motion["id"], lines=lines)
+    for operation in ("IssueQuote", "AcceptQuote", "PlaceOrder"):
+        back = await applied(
+            sales, operation, motionId=back["id"], expectedVersion=back["version"]
+        )
+    received = [
+        {"orderLineId": x["id"], "quantity": x["quantity"]}
+        for x in back["order"]["lines"]
+    ]
+
+    # when every unit is received back while new business is watched
+    async with subscriber(gateway, gateway.token("sales")) as live:
+        new_business = {"kind": "NEW_BUSINESS"}
+        watching = asyncio.create_task(
+            take(live, ORDER_STATUS_CHANGED, 1, filter=new_business)
+        )
+        await subscribed(gateway, 1)
+        async with connect("fulfilment", "ops@house") as ops:
+            await applied(
+                ops,
+                "RecordFulfilment",
+                motionId=back["id"],
+                expectedVersion=back["version"],
+                lines=received,
+            )
+        (seen,) = await watching
+
+    # then the parent's own event says its order is returned
+    assert (seen["action"], seen["toState"]) == ("APPLY_CHANGE", "FULFILLED")
+    assert seen["motion"]["id"] == motion["id"]
+    assert seen["motion"]["order"]["status"] == "RETURNED"

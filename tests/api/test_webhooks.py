@@ -235,3 +235,43 @@ async def test_a_success_is_not_sent_again_after_a_gateway_restart(
     assert [b["action"] for b in bodies] == ["PLACE_ORDER", "FULFIL"]
     assert len(found) == 2
     assert len(receiver.received) == 2
+
+
+async def test_a_return_and_the_change_to_its_parent_reach_the_endpoint(
+    connect: Any, sales: Session, receiver: Receiver
+) -> None:
+    # given a fulfilled motion, and an endpoint registered from then on
+    parent = await fulfil(connect, await ordered(connect, sales))
+    await register(connect, receiver)
+
+    # when one unit of its first line is returned and received back
+    crm = parent["order"]["lines"][0]
+    started = await applied(
+        sales,
+        "RequestReturn",
+        motionId=parent["id"],
+        lines=[{"orderLineId": crm["id"], "quantity": 1}],
+    )
+    back = started
+    for operation in ("IssueQuote", "AcceptQuote", "PlaceOrder"):
+        back = await applied(
+            sales, operation, motionId=back["id"], expectedVersion=back["version"]
+        )
+    await fulfil(connect, back)
+    # Order holds per motion; across motions deliveries may overtake.
+    bodies = sorted(await receiver.until(3), key=lambda b: b["sequence"])
+
+    # then the return's order and receipt, then the parent's change, arrive
+    assert [(b["action"], b["motionId"], b["motionKind"]) for b in bodies] == [
+        ("PLACE_ORDER", back["id"], "RETURN"),
+        ("FULFIL", back["id"], "RETURN"),
+        ("APPLY_CHANGE", parent["id"], "NEW_BUSINESS"),
+    ]
+    assert bodies[0]["parentMotionId"] == parent["id"]
+    assert bodies[2]["parentMotionId"] is None
+    change = {effect["_type"]: effect for effect in bodies[2]["effects"]}
+    assert change["OrderStatusChanged"]["status"] == "PARTIALLY_RETURNED"
+    assert change["UnitsReturned"]["lines"] == [
+        {"_type": "ReturnedLine", "order_line": 1, "quantity": 1}
+    ]
+    assert set(change) == {"UnitsReturned", "OrderStatusChanged", "EntitlementsRevoked"}

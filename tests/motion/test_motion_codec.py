@@ -18,10 +18,13 @@ from viax.motion.decision import (
     ApprovalRequested,
     ApprovalVoided,
     CancelInput,
+    ChangeInput,
     ConfigureInput,
     DecisionInput,
     Effect,
+    EntitlementRevocation,
     EntitlementsGranted,
+    EntitlementsRevoked,
     FulfilInput,
     FulfilmentLineInput,
     FulfilmentRecorded,
@@ -40,9 +43,11 @@ from viax.motion.decision import (
     PaymentRecorded,
     QuoteIssued,
     QuoteStatusChanged,
+    ReturnLineInput,
     SignAgreementInput,
     StartInput,
     TransitionInput,
+    UnitsReturned,
 )
 from viax.motion.snapshot import (
     Action,
@@ -67,6 +72,7 @@ from viax.motion.snapshot import (
     Quote,
     QuoteLine,
     QuoteStatus,
+    ReturnedLine,
 )
 
 STEPS = (PriceStep("LIST", 1000, 1000), PriceStep("NET", 1000, 1000))
@@ -119,6 +125,19 @@ EFFECTS: tuple[Effect, ...] = (
             Entitlement(2, 12, 1, date(2025, 3, 3), None, EntitlementStatus.REVOKED),
         )
     ),
+    EntitlementsRevoked(
+        (
+            EntitlementRevocation(1, 1),
+            EntitlementRevocation(
+                3,
+                2,
+                Entitlement(
+                    4, 11, 2, date(2025, 3, 3), None, EntitlementStatus.REVOKED
+                ),
+            ),
+        )
+    ),
+    UnitsReturned((ReturnedLine(1, 2), ReturnedLine(3, 1))),
     InvoiceRecorded(Invoice("INV-1", 1000, date(2025, 3, 4))),
     PaymentRecorded(Payment("PAY-1", 1000, date(2025, 3, 5))),
     ModelMigrated("new-business", 1, 2),
@@ -144,6 +163,17 @@ INPUTS: tuple[tuple[Action, TransitionInput], ...] = (
     (Action.RECORD_PAYMENT, PaymentInput("PAY-1", 1000)),
     (Action.CANCEL, CancelInput("no budget")),
     (Action.MIGRATE, MigrateInput(2)),
+    (Action.APPLY_CHANGE, ChangeInput(43, 812)),
+    (
+        Action.START,
+        StartInput(
+            1,
+            Channel.DIRECT,
+            kind=MotionKind.RETURN,
+            parent_motion_id=42,
+            return_lines=(ReturnLineInput(1, 3), ReturnLineInput(2, 1)),
+        ),
+    ),
 )
 
 

@@ -52,7 +52,7 @@ def test_the_shipped_model_holds_the_numbers_of_the_spec() -> None:
     assert model.approval.ceilings["PARTNER"] == 20
     assert model.approval.large_deal_above == 100_000_000
     assert (model.agreement.payment_days, model.agreement.uplift_cap_percent) == (30, 7)
-    assert set(model.action_names()) == set(Action)
+    assert set(model.action_names()) == set(Action) - {Action.APPLY_CHANGE}
 
 
 def test_load_model_reads_a_file(tmp_path: Path) -> None:
@@ -102,6 +102,16 @@ def test_an_action_without_guards_is_refused() -> None:
     text = _broken(('guards = ["quote_past_expiry"]', "guards = []"))
 
     with pytest.raises(ModelError, match="action expire: no guards"):
+        parse_model(text)
+
+
+def test_a_model_may_not_offer_the_stores_apply_change() -> None:
+    text = SHIPPED + (
+        '\n[actions.applyChange]\nfrom = ["FULFILLED"]\nto = ["FULFILLED"]\n'
+        'roles = ["sales"]\nguards = ["reason_given"]\n'
+    )
+
+    with pytest.raises(ModelError, match="only the store applies"):
         parse_model(text)
 
 
@@ -158,8 +168,9 @@ def test_registry_latest_is_the_highest_version_of_a_kind() -> None:
 
     assert registry.latest(MotionKind.NEW_BUSINESS).version == 2
     assert registry.latest(MotionKind.RENEWAL).name == "renewal"
+    assert registry.latest(MotionKind.RETURN).name == "return"
     with pytest.raises(ModelError, match="no model of kind RETURN"):
-        registry.latest(MotionKind.RETURN)
+        ModelRegistry([second]).latest(MotionKind.RETURN)
 
 
 def test_registry_refuses_the_same_model_twice() -> None:

@@ -20,6 +20,7 @@ from viax.motion.decision import (
     LineInput,
     NoInput,
     PaymentInput,
+    ReturnLineInput,
     SignAgreementInput,
     StartInput,
     TransitionInput,
@@ -29,6 +30,7 @@ from viax.motion.snapshot import (
     MotionKind,
     MotionSnapshot,
     MotionState,
+    OrderStatus,
     Principal,
 )
 from viax.seed import DEAL_DESK, FINANCE, FULFILMENT, SALES
@@ -53,6 +55,7 @@ MOVES = (
     "invoice",
     "pay",
     "cancel",
+    "return",
 )
 
 
@@ -160,24 +163,76 @@ async def test_rebuilding_a_random_run_from_events_gives_the_stored_motion(
     outcome = await ready.transition(request(None, Action.START, start_input()), now)
     assert isinstance(outcome, Applied)
     motion = outcome.motion
+    returns: list[int] = []
     for move in moves:
         now += timedelta(hours=1)
         if move == "next":
             move = _NEXT.get(motion.state, "cancel")
+        if move == "return":
+            motion = await _return_one_unit(ready, motion, now, returns)
+            continue
         action, given_input, actor = _move(move, motion, discount)
         done = await ready.transition(request(motion, action, given_input, actor), now)
         if isinstance(done, Applied):
             motion = done.motion
 
+    ids = [motion.id, *returns]
     async with ready.engine.connect() as connection:
-        stored = (await fetch_snapshots(connection, [motion.id]))[motion.id]
-        events = (await fetch_events(connection, [motion.id]))[motion.id]
-    assert motion_as_of(stored, events, now) == stored
+        snapshots = await fetch_snapshots(connection, ids)
+        history = await fetch_events(connection, ids)
+    for motion_id in ids:
+        assert (
+            motion_as_of(snapshots[motion_id], history[motion_id], now)
+            == snapshots[motion_id]
+        )
+    stored = snapshots[motion.id]
     assert stored == motion
     reached.add(stored.state)
+    if returns:
+        returned.add(stored.order.status if stored.order else None)
+
+
+async def _return_one_unit(
+    store: Store, parent: MotionSnapshot, now: datetime, returns: list[int]
+) -> MotionSnapshot:
+    """Bring one fulfilled unit back, if there is one; the parent after."""
+    order = parent.order
+    left = (
+        []
+        if order is None
+        else [o for o in order.lines if o.fulfilled_quantity > o.returned_quantity]
+    )
+    start = StartInput(
+        parent.account_id,
+        parent.channel,
+        kind=MotionKind.RETURN,
+        parent_motion_id=parent.id,
+        return_lines=tuple(ReturnLineInput(o.position, 1) for o in left[:1]),
+    )
+    done = await store.transition(request(None, Action.START, start), now)
+    if not isinstance(done, Applied):
+        return parent
+    child = done.motion
+    returns.append(child.id)
+    for action, asked, actor in (
+        (Action.ISSUE_QUOTE, IssueQuoteInput(), SALES),
+        (Action.ACCEPT_QUOTE, NoInput(), SALES),
+        (Action.PLACE_ORDER, NoInput(), SALES),
+        (
+            Action.FULFIL,
+            FulfilInput((FulfilmentLineInput(left[0].position, 1),)),
+            FULFILMENT,
+        ),
+    ):
+        moved = await store.transition(request(child, action, asked, actor), now)
+        assert isinstance(moved, Applied), moved
+        child = moved.motion
+    async with store.engine.connect() as connection:
+        return (await fetch_snapshots(connection, [parent.id]))[parent.id]
 
 
 reached: set[MotionState] = set()
+returned: set[OrderStatus | None] = set()
 
 
 def test_random_runs_reach_every_stage_of_a_motion() -> None:
@@ -186,6 +241,7 @@ def test_random_runs_reach_every_stage_of_a_motion() -> None:
     if not reached:
         pytest.skip("the property test did not run in this session")
     assert {MotionState.CLOSED, MotionState.CANCELLED, MotionState.QUOTED} <= reached
+    assert OrderStatus.PARTIALLY_RETURNED in returned
 
 
 async def test_a_renewal_and_its_parent_rebuild_from_their_events(

@@ -15,6 +15,7 @@ from viax.api.loaders import Loaders
 from viax.events.feed import EventFeed
 from viax.motion.decision import DecisionContext
 from viax.motion.model import ModelRegistry
+from viax.motion.scope import can_see
 from viax.motion.snapshot import MotionSnapshot, Principal
 from viax.store.transitions import Store
 
@@ -73,6 +74,7 @@ class RequestContext:
             self._partner(snapshot.partner_id),
             self.loaders.entitled_skus.load(snapshot.account_id),
         )
+        parent, siblings = await self._parent_of(snapshot)
         return DecisionContext(
             now=self.clock() if now is None else now,
             snapshot=snapshot,
@@ -80,7 +82,25 @@ class RequestContext:
             partner=partner,
             products={p.id: p for p in products if p is not None},
             entitled_skus=skus,
+            parent=parent,
+            siblings=siblings,
         )
+
+    async def _parent_of(
+        self, snapshot: MotionSnapshot
+    ) -> tuple[MotionSnapshot | None, tuple[MotionSnapshot, ...]]:
+        # A change motion's guards read its parent and the parent's other
+        # change motions, as the store gathers them for a transition.
+        if snapshot.parent_id is None:
+            return None, ()
+        parent = await self.loaders.snapshot.load(snapshot.parent_id)
+        if parent is None or not can_see(
+            self.principal, parent.partner_id, parent.account_id
+        ):
+            return None, ()
+        children = await self.loaders.children.load(parent.id)
+        found = await self.loaders.snapshot.load_many([c.id for c in children])
+        return parent, tuple(s for s in found if s is not None)
 
     async def _partner(self, partner_id: int | None) -> Any:
         if partner_id is None:

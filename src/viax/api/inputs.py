@@ -88,6 +88,50 @@ class RenewAgreementInput:
         )
 
 
+@strawberry.input(description="Units of one of the parent's order lines to return.")
+class ReturnLineInput:
+    order_line_id: strawberry.ID = strawberry.field(
+        description="The parent's order line the units were ordered on."
+    )
+    quantity: int = strawberry.field(
+        description="Units to return; at most fulfilled and not yet returned."
+    )
+
+    def to_domain(self, parent_id: int) -> domain.ReturnLineInput:
+        key = decode_key(self.order_line_id, "OrderLine") or ""
+        owner, _, position = key.partition(".")
+        line = int_key(position) if owner == str(parent_id) else None
+        return domain.ReturnLineInput(
+            order_line=0 if line is None else line, quantity=self.quantity
+        )
+
+
+@strawberry.input(description="Return fulfilled units of a motion as a new motion.")
+class RequestReturnInput:
+    motion_id: strawberry.ID = strawberry.field(
+        description="The motion whose units come back."
+    )
+    lines: list[ReturnLineInput] = strawberry.field(
+        description="Order lines of that motion and the units of each."
+    )
+    idempotency_key: str | None = strawberry.field(
+        default=None, description=DESCRIPTIONS["idempotency_key"]
+    )
+    dry_run: bool | None = strawberry.field(
+        default=False, description=DESCRIPTIONS["dry_run"]
+    )
+
+    def to_domain(self, parent: MotionSnapshot) -> domain.StartInput:
+        return domain.StartInput(
+            account_id=parent.account_id,
+            channel=parent.channel,
+            partner_id=parent.partner_id,
+            kind=MotionKind.RETURN,
+            parent_motion_id=parent.id,
+            return_lines=tuple(line.to_domain(parent.id) for line in self.lines),
+        )
+
+
 @strawberry.input(description="Name the motion and the version you expect.")
 class TransitionInput:
     motion_id: strawberry.ID = strawberry.field(description=DESCRIPTIONS["motion_id"])

@@ -18,6 +18,7 @@ from viax.api.inputs import (
     MigrateMotionInput,
     PaymentInput,
     RenewAgreementInput,
+    RequestReturnInput,
     SignAgreementInput,
     StartMotionInput,
     TransitionInput,
@@ -61,6 +62,27 @@ async def _transition(
     return await _run(info, request, data.motion_id)
 
 
+async def _start_change(
+    info: Info, input: RenewAgreementInput | RequestReturnInput
+) -> TransitionResult:
+    # A parent the actor may not see answers exactly as a missing one.
+    parent_id = decode_int(input.motion_id, "Motion")
+    loaded = None
+    if parent_id is not None:
+        loaded = await info.context.loaders.motion.load(parent_id)
+    actor = info.context.principal
+    if loaded is None or not can_see(actor, loaded.partner_id, loaded.account_id):
+        return not_found(input.motion_id)
+    request = TransitionRequest(
+        action=Action.START,
+        input=input.to_domain(loaded),
+        actor=actor,
+        idempotency_key=input.idempotency_key,
+        dry_run=bool(input.dry_run),
+    )
+    return await _run(info, request, None)
+
+
 @strawberry.type
 class Mutation:
     @strawberry.mutation(description="Start a new-business motion in DRAFT.")
@@ -82,21 +104,15 @@ class Mutation:
     async def renew_agreement(
         self, info: Info, input: RenewAgreementInput
     ) -> TransitionResult:
-        parent_id = decode_int(input.motion_id, "Motion")
-        loaded = None
-        if parent_id is not None:
-            loaded = await info.context.loaders.motion.load(parent_id)
-        actor = info.context.principal
-        if loaded is None or not can_see(actor, loaded.partner_id, loaded.account_id):
-            return not_found(input.motion_id)
-        request = TransitionRequest(
-            action=Action.START,
-            input=input.to_domain(loaded),
-            actor=actor,
-            idempotency_key=input.idempotency_key,
-            dry_run=bool(input.dry_run),
-        )
-        return await _run(info, request, None)
+        return await _start_change(info, input)
+
+    @strawberry.mutation(
+        description="Start a return motion of a motion's fulfilled units, in DRAFT."
+    )
+    async def request_return(
+        self, info: Info, input: RequestReturnInput
+    ) -> TransitionResult:
+        return await _start_change(info, input)
 
     @strawberry.mutation(description="Replace the lines; voids any quote.")
     async def configure_motion(

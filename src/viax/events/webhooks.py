@@ -22,11 +22,13 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from viax.api.ids import encode_id
 from viax.motion.codec import decode_effects
 from viax.motion.decision import (
+    EntitlementsRevoked,
     FulfilmentRecorded,
     InvoiceRecorded,
     OrderPlaced,
     OrderStatusChanged,
     PaymentRecorded,
+    UnitsReturned,
 )
 from viax.store import webhooks as store
 from viax.store.events import EventRecord
@@ -39,6 +41,9 @@ RECORDED = (
     FulfilmentRecorded,
     InvoiceRecorded,
     PaymentRecorded,
+    # A completed return, as its parent's applyChange event records it.
+    UnitsReturned,
+    EntitlementsRevoked,
 )
 LEASE = timedelta(seconds=60)
 
@@ -49,12 +54,17 @@ def for_the_erp(event: EventRecord) -> bool:
     return any(isinstance(effect, RECORDED) for effect in effects)
 
 
-def body(event: EventRecord) -> bytes:
+def body(due: store.Due) -> bytes:
     """The JSON the endpoint receives for an event."""
+    event = due.event
+    parent = None if due.parent_id is None else encode_id("Motion", due.parent_id)
     return orjson.dumps(
         {
             "sequence": event.sequence,
             "motionId": encode_id("Motion", event.motion_id),
+            # A return's order, receipt, credit note and refund read as such.
+            "motionKind": due.kind,
+            "parentMotionId": parent,
             "version": event.version,
             # The GraphQL enum names, as clients of the API know them.
             "action": event.action.name,
@@ -127,7 +137,7 @@ class WebhookWorker:
             await asyncio.gather(*(self._send(item) for item in due))
 
     async def _send(self, due: store.Due) -> None:
-        content = body(due.event)
+        content = body(due)
         timestamp = int(self.clock().timestamp())
         headers = {
             "Content-Type": "application/json",

@@ -35,6 +35,7 @@ from viax.motion.snapshot import (
     Product,
     Quote,
     QuoteStatus,
+    ReturnedLine,
 )
 
 if TYPE_CHECKING:
@@ -51,6 +52,14 @@ class LineInput:
 
 
 @dataclass(frozen=True, slots=True)
+class ReturnLineInput:
+    """Units of one of the parent's order lines to return."""
+
+    order_line: int  # position of the parent's order line
+    quantity: int
+
+
+@dataclass(frozen=True, slots=True)
 class StartInput:
     """Start a motion; a change motion names the motion it changes."""
 
@@ -61,6 +70,7 @@ class StartInput:
     kind: MotionKind = MotionKind.NEW_BUSINESS
     parent_motion_id: int | None = None
     uplift_percent: Decimal = Decimal(0)
+    return_lines: tuple[ReturnLineInput, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,6 +134,14 @@ class NoInput:
     """For actions that take nothing beyond the motion and its version."""
 
 
+@dataclass(frozen=True, slots=True)
+class ChangeInput:
+    """What a parent's `applyChange` event applied: which change, which event."""
+
+    motion_id: int  # the change motion
+    sequence: int  # its event whose transition completed the change
+
+
 TransitionInput = (
     StartInput
     | ConfigureInput
@@ -136,6 +154,7 @@ TransitionInput = (
     | CancelInput
     | MigrateInput
     | NoInput
+    | ChangeInput
 )
 
 
@@ -154,6 +173,7 @@ INPUT_TYPES: dict[Action, type[TransitionInput]] = {
     Action.CANCEL: CancelInput,
     Action.EXPIRE: NoInput,
     Action.MIGRATE: MigrateInput,
+    Action.APPLY_CHANGE: ChangeInput,
 }
 """The input dataclass each action takes."""
 
@@ -178,6 +198,8 @@ class DecisionContext:
     `products` holds every product named by the motion's lines, its quote,
     the request's input lines and the parent's order. `entitled_skus` are
     the skus the account holds as active entitlements (for prerequisites).
+    `siblings` are the parent's change motions with their lines, this one
+    included once it has started.
     """
 
     now: datetime
@@ -286,6 +308,32 @@ class EntitlementsGranted:
 
 
 @dataclass(frozen=True, slots=True)
+class EntitlementRevocation:
+    """Units of one entitlement taken back.
+
+    When only part of the entitlement goes, `split` is a new REVOKED
+    entitlement holding the revoked units and the held one keeps the rest,
+    so active quantities stay exact and nothing granted is forgotten.
+    """
+
+    position: int
+    quantity: int
+    split: Entitlement | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class EntitlementsRevoked:
+    revocations: tuple[EntitlementRevocation, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class UnitsReturned:
+    """Units came back through a return; each line's returned quantity grows."""
+
+    lines: tuple[ReturnedLine, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class InvoiceRecorded:
     invoice: Invoice
 
@@ -317,6 +365,8 @@ Effect = (
     | OrderStatusChanged
     | FulfilmentRecorded
     | EntitlementsGranted
+    | EntitlementsRevoked
+    | UnitsReturned
     | InvoiceRecorded
     | PaymentRecorded
     | ModelMigrated
@@ -330,6 +380,10 @@ class Decision:
     `after` is the motion as it is once the effects are applied; for a
     `start` its id is 0 and its number empty until the store assigns them.
     When `allowed` is false, `effects` is empty and `after` is None.
+
+    A change motion's transition that completes the change also changes
+    its parent: `parent_effects` are written to the parent in the same
+    transaction, and `parent_after` is the parent once they are applied.
     """
 
     action: Action
@@ -340,6 +394,8 @@ class Decision:
     effects: tuple[Effect, ...] = ()
     after: MotionSnapshot | None = None
     input_digest: str = ""
+    parent_effects: tuple[Effect, ...] = ()
+    parent_after: MotionSnapshot | None = None
 
     @property
     def failures(self) -> tuple[Verdict, ...]:

@@ -24,7 +24,9 @@ from viax.motion.decision import (
     Decision,
     DecisionContext,
     Effect,
+    EntitlementRevocation,
     EntitlementsGranted,
+    EntitlementsRevoked,
     FulfilmentRecorded,
     InvoiceRecorded,
     LinesReplaced,
@@ -36,18 +38,24 @@ from viax.motion.decision import (
     QuoteIssued,
     QuoteStatusChanged,
     TransitionRequest,
+    UnitsReturned,
     Verdict,
 )
-from viax.motion.effects import EngineError, outcome
+from viax.motion.effects import outcome
 from viax.motion.guards import GUARDS, STANDING, Guard, GuardCall
 from viax.motion.model import MotionModel
+from viax.motion.outcome import EngineError
+from viax.motion.parent import parent_outcome
 from viax.motion.snapshot import (
     Action,
+    Entitlement,
+    EntitlementStatus,
     Fulfilment,
     MotionSnapshot,
     MotionState,
     Principal,
     QuoteStatus,
+    ReturnedLine,
 )
 
 __all__ = ["EngineError", "apply", "availability", "decide", "input_digest"]
@@ -76,6 +84,7 @@ def decide(
     after = apply(
         before, result.effects, state=result.state, version=version, at=context.now
     )
+    on_parent = parent_outcome(call, result)
     return Decision(
         request.action,
         True,
@@ -85,6 +94,24 @@ def decide(
         result.effects,
         after,
         digest,
+        on_parent,
+        _parent_after(context, on_parent),
+    )
+
+
+def _parent_after(
+    context: DecisionContext, effects: tuple[Effect, ...]
+) -> MotionSnapshot | None:
+    # The parent keeps its state; the change is one more version of it.
+    parent = context.parent
+    if parent is None or not effects:
+        return None
+    return apply(
+        parent,
+        effects,
+        state=parent.state,
+        version=parent.version + 1,
+        at=context.now,
     )
 
 
@@ -232,6 +259,10 @@ def _fold_fulfilment(motion: MotionSnapshot, effect: Effect) -> MotionSnapshot:
             return _fulfilled(motion, fulfilment)
         case EntitlementsGranted(entitlements=granted):
             return replace(motion, entitlements=motion.entitlements + granted)
+        case EntitlementsRevoked(revocations=revocations):
+            return _revoked(motion, revocations)
+        case UnitsReturned(lines=lines):
+            return _returned(motion, lines)
         case InvoiceRecorded(invoice=invoice):
             return replace(motion, invoice=invoice)
         case PaymentRecorded(payment=payment):
@@ -288,3 +319,47 @@ def _fulfilled(motion: MotionSnapshot, fulfilment: Fulfilment) -> MotionSnapshot
         order=replace(order, lines=lines),
         fulfilments=(*motion.fulfilments, fulfilment),
     )
+
+
+def _returned(
+    motion: MotionSnapshot, lines: tuple[ReturnedLine, ...]
+) -> MotionSnapshot:
+    order = motion.order
+    if order is None:
+        raise EngineError("units returned without an order")
+    back = {line.order_line: line.quantity for line in lines}
+    changed = tuple(
+        replace(o, returned_quantity=o.returned_quantity + back.get(o.position, 0))
+        for o in order.lines
+    )
+    return replace(motion, order=replace(order, lines=changed))
+
+
+def _revoked(
+    motion: MotionSnapshot, revocations: tuple[EntitlementRevocation, ...]
+) -> MotionSnapshot:
+    held = {e.position: e for e in motion.entitlements}
+    splits: list[Entitlement] = []
+    for revocation in revocations:
+        entitlement = held.get(revocation.position)
+        if entitlement is None or not _can_lose(entitlement, revocation):
+            raise EngineError(
+                f"entitlement {revocation.position} cannot lose "
+                f"{revocation.quantity} units"
+            )
+        if revocation.split is None:
+            changed = replace(entitlement, status=EntitlementStatus.REVOKED)
+        else:
+            left = entitlement.quantity - revocation.quantity
+            changed = replace(entitlement, quantity=left)
+            splits.append(revocation.split)
+        held[revocation.position] = changed
+    return replace(motion, entitlements=(*held.values(), *splits))
+
+
+def _can_lose(held: Entitlement, revocation: EntitlementRevocation) -> bool:
+    if held.status is not EntitlementStatus.ACTIVE:
+        return False
+    if revocation.split is None:
+        return held.quantity == revocation.quantity
+    return held.quantity > revocation.quantity == revocation.split.quantity

@@ -190,6 +190,8 @@ def _action_problems(model: MotionModel) -> Iterator[str]:
     for name, spec in model.actions.items():
         if name not in set(Action):
             yield f"unknown action {name!r}"
+        elif name == Action.APPLY_CHANGE.value:
+            yield f"action {name}: only the store applies a change motion's change"
         for state in (*spec.sources, *spec.targets):
             if state not in declared:
                 yield f"action {name}: unknown state {state!r}"

@@ -56,6 +56,9 @@ class Action(enum.StrEnum):
     CANCEL = "cancel"
     EXPIRE = "expire"
     MIGRATE = "migrate"
+    # Written by the store on the motion a change motion changes; no model
+    # declares it, so no client can ask for it.
+    APPLY_CHANGE = "applyChange"
 
 
 class ProductKind(enum.StrEnum):
@@ -230,6 +233,15 @@ class OrderLine:
     fulfilled_quantity: int
     unit_net: int
     net: int
+    returned_quantity: int = 0  # units that came back through returns
+
+
+@dataclass(frozen=True, slots=True)
+class ReturnedLine:
+    """Units of one order line that came back."""
+
+    order_line: int  # position of the order line
+    quantity: int
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,6 +20,7 @@ from viax.motion.decision import (
     ApprovalVoided,
     Effect,
     EntitlementsGranted,
+    EntitlementsRevoked,
     FulfilmentRecorded,
     InvoiceRecorded,
     LinesReplaced,
@@ -30,14 +31,18 @@ from viax.motion.decision import (
     PaymentRecorded,
     QuoteIssued,
     QuoteStatusChanged,
+    UnitsReturned,
 )
-from viax.motion.snapshot import ApprovalStatus, QuoteLine
+from viax.motion.snapshot import (
+    ApprovalStatus,
+    QuoteLine,
+)
+from viax.store import holdings
 from viax.store.quotes import steps_document
 from viax.store.tables import (
     agreements,
     approval_decisions,
     approvals,
-    entitlements,
     fulfilment_lines,
     fulfilments,
     invoices,
@@ -290,6 +295,7 @@ async def _order_placed(target: Target, effect: OrderPlaced) -> None:
             "fulfilled_quantity": line.fulfilled_quantity,
             "unit_net": line.unit_net,
             "net": line.net,
+            "returned_quantity": line.returned_quantity,
         }
         for line in order.lines
     ]
@@ -350,22 +356,29 @@ async def _grow_fulfilled(target: Target, quantities: list[tuple[int, int]]) -> 
     )
 
 
-@_writes(EntitlementsGranted)
-async def _entitlements_granted(target: Target, effect: EntitlementsGranted) -> None:
-    rows = [
-        {
-            "motion_id": target.motion_id,
-            "position": granted.position,
-            "account_id": target.account_id,
-            "product_id": granted.product_id,
-            "quantity": granted.quantity,
-            "starts_on": granted.starts_on,
-            "ends_on": granted.ends_on,
-            "status": granted.status,
-        }
-        for granted in effect.entitlements
-    ]
-    await _insert(target, entitlements, rows)
+@_writes(UnitsReturned)
+async def _units_returned(target: Target, effect: UnitsReturned) -> None:
+    lines = order_lines.c
+    await target.connection.execute(
+        update(order_lines)
+        .where(
+            lines.motion_id == bindparam("of_motion"),
+            lines.position == bindparam("of_line"),
+        )
+        .values(returned_quantity=lines.returned_quantity + bindparam("back")),
+        [
+            {
+                "of_motion": target.motion_id,
+                "of_line": line.order_line,
+                "back": line.quantity,
+            }
+            for line in effect.lines
+        ],
+    )
+
+
+_writes(EntitlementsGranted)(holdings.grant)
+_writes(EntitlementsRevoked)(holdings.revoke)
 
 
 @_writes(InvoiceRecorded)

@@ -100,6 +100,7 @@ async def order_lines_of(
                 fulfilled_quantity=row.fulfilled_quantity,
                 unit_net=row.unit_net,
                 net=row.net,
+                returned_quantity=row.returned_quantity,
             )
         )
     return {motion_id: tuple(found) for motion_id, found in lines.items()}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from sqlalchemy import exists, select
@@ -23,9 +23,9 @@ from viax.store.catalog import (
     fetch_partners,
     fetch_products,
 )
-from viax.store.motions import fetch_children
+from viax.store.motions import fetch_children, fetch_lines
 from viax.store.snapshots import fetch_snapshots
-from viax.store.tables import invoices
+from viax.store.tables import invoices, motions
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,11 +77,22 @@ async def _parent(
     parent_id = _parent_id(request, snapshot)
     if parent_id is None:
         return None
+    await _hold(connection, parent_id)
     found = (await fetch_snapshots(connection, [parent_id])).get(parent_id)
     # Starting a change motion must not reveal a motion the actor cannot see.
     if found is None or not can_see(request.actor, found.partner_id, found.account_id):
         return None
     return found
+
+
+async def _hold(connection: AsyncConnection, parent_id: int) -> None:
+    # Transitions of a parent's change motions take turns on the parent's
+    # row, so each reads the parent and its other children as they are
+    # once the one before committed: two returns cannot both take the last
+    # units. SQLite's BEGIN IMMEDIATE already makes every writer wait.
+    await connection.execute(
+        select(motions.c.id).where(motions.c.id == parent_id).with_for_update()
+    )
 
 
 def _product_ids(
@@ -92,6 +103,8 @@ def _product_ids(
     ids: set[int] = set()
     if parent is not None:
         ids.update(held.product_id for held in parent.entitlements)
+        if parent.order is not None:
+            ids.update(line.product_id for line in parent.order.lines)
     if snapshot is not None:
         ids.update(line.product_id for line in snapshot.lines)
         if snapshot.quote is not None:
@@ -153,5 +166,6 @@ async def _siblings(
 ) -> tuple[MotionSnapshot, ...]:
     if parent is None:
         return ()
-    children = await fetch_children(connection, [parent.id])
-    return tuple(children.get(parent.id, ()))
+    children = (await fetch_children(connection, [parent.id])).get(parent.id, [])
+    lines = await fetch_lines(connection, [child.id for child in children])
+    return tuple(replace(child, lines=lines.get(child.id, ())) for child in children)

@@ -249,6 +249,7 @@ order_lines = Table(
     Column("fulfilled_quantity", Integer, nullable=False),
     _money("unit_net"),
     _money("net"),
+    Column("returned_quantity", Integer, nullable=False, server_default="0"),
 )
 
 fulfilments = Table(

@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from viax.errors import StoreError
 from viax.motion.codec import encode
 from viax.motion.decision import (
+    ChangeInput,
     Decision,
     DecisionContext,
     MigrateInput,
@@ -47,6 +48,10 @@ logger = logging.getLogger(__name__)
 _ATTEMPTS = 2
 
 
+class _ParentMovedError(StoreError):
+    """The parent a change motion changes moved on after it was read."""
+
+
 class Store:
     """The store handle: the engine, the models, and the transition."""
 
@@ -64,9 +69,12 @@ class Store:
         for attempt in range(1, _ATTEMPTS + 1):
             try:
                 outcome = await self._attempt(request, now)
-            except IntegrityError as error:
+            except (IntegrityError, _ParentMovedError) as error:
                 if attempt == _ATTEMPTS:
-                    raise StoreError("the transition broke a constraint") from error
+                    raise StoreError(
+                        "the transition lost a race twice: a constraint broke or "
+                        "the parent motion moved on"
+                    ) from error
                 logger.info(
                     "transition %s retried after a concurrent write", request.action
                 )
@@ -128,7 +136,7 @@ class _Transition:
         assert decision.after is not None, "an allowed decision has a motion"
         if self.request.dry_run:
             return Previewed(decision, decision.after)
-        return await self._write(snapshot, decision, decision.after)
+        return await self._write(snapshot, decision, decision.after, context.parent)
 
     def _missing_or_stale(
         self, snapshot: MotionSnapshot | None
@@ -162,7 +170,11 @@ class _Transition:
         return replace(context, target_model=target)
 
     async def _write(
-        self, before: MotionSnapshot | None, decision: Decision, after: MotionSnapshot
+        self,
+        before: MotionSnapshot | None,
+        decision: Decision,
+        after: MotionSnapshot,
+        parent: MotionSnapshot | None,
     ) -> Outcome:
         if before is None:
             after = await self._insert_motion(after)
@@ -172,6 +184,9 @@ class _Transition:
             Target(self.connection, after.id, after.account_id), decision.effects
         )
         event = await self._append(before, decision, after)
+        if decision.parent_effects:
+            assert parent is not None, "parent effects come with their parent"
+            await self._change_parent(parent, decision, event)
         await remember(self.connection, event, self.request.actor.subject, self.now)
         logger.info(
             "motion %s %s applied: version %s -> %s",
@@ -226,6 +241,56 @@ class _Transition:
             )
         )
         return result.rowcount == 1
+
+    async def _change_parent(
+        self, parent: MotionSnapshot, decision: Decision, change: EventRecord
+    ) -> EventRecord:
+        # The parent was read under its row lock (see facts), so the version
+        # the engine decided on is current; should it not be, the whole
+        # transition runs again on what is there now.
+        parent_after = decision.parent_after
+        assert parent_after is not None
+        if not await self._bump(parent, parent_after):
+            raise _ParentMovedError(f"motion {parent.id} moved on")
+        await write_effects(
+            Target(self.connection, parent.id, parent.account_id),
+            decision.parent_effects,
+        )
+        applied = ChangeInput(change.motion_id, change.sequence)
+        event = await append_event(
+            self.connection,
+            EventRecord(
+                sequence=0,
+                motion_id=parent.id,
+                version=parent_after.version,
+                action=Action.APPLY_CHANGE,
+                from_state=parent.state,
+                to_state=parent_after.state,
+                actor=self.request.actor,
+                at=self.now,
+                idempotency_key=None,
+                input_digest=self._change_digest(parent, applied),
+                payload={
+                    "input": encode(applied),
+                    "effects": encode(decision.parent_effects),
+                },
+            ),
+        )
+        logger.info(
+            "motion %s change of motion %s applied: version %s -> %s",
+            parent.id,
+            change.motion_id,
+            parent.version,
+            parent_after.version,
+        )
+        return event
+
+    def _change_digest(self, parent: MotionSnapshot, applied: ChangeInput) -> str:
+        return input_digest(
+            TransitionRequest(
+                Action.APPLY_CHANGE, applied, self.request.actor, motion_id=parent.id
+            )
+        )
 
     async def _lost_race(self, before: MotionSnapshot) -> Outcome:
         # The winner may have been this very request sent twice at once.

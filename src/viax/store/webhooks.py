@@ -24,7 +24,7 @@ from viax.store.events import (
     fetch_events_by_sequence,
 )
 from viax.store.events import last_sequence as newest_sequence
-from viax.store.tables import webhook_deliveries, webhook_endpoints
+from viax.store.tables import motions, webhook_deliveries, webhook_endpoints
 
 BATCH = 200
 
@@ -204,6 +204,8 @@ class Due:
     delivery: Delivery
     endpoint: Endpoint
     event: EventRecord
+    kind: str  # of the event's motion, e.g. RETURN
+    parent_id: int | None  # the motion a change motion changes
 
 
 async def claim_due(
@@ -224,8 +226,16 @@ async def claim_due(
     )
     endpoint = webhook_endpoints
     query = (
-        select(d, endpoint.c.url, endpoint.c.secret, endpoint.c.created_at)
+        select(
+            d,
+            endpoint.c.url,
+            endpoint.c.secret,
+            endpoint.c.created_at,
+            motions.c.kind,
+            motions.c.parent_id,
+        )
         .join(endpoint, endpoint.c.id == d.c.endpoint_id)
+        .join(motions, motions.c.id == d.c.motion_id)
         .where(d.c.status == DeliveryStatus.PENDING)
         .where(endpoint.c.active)
         .where(d.c.next_attempt_at <= now)
@@ -242,7 +252,15 @@ async def claim_due(
             target = Endpoint(
                 row.endpoint_id, row.url, row.secret, True, row.created_at
             )
-            claimed.append(Due(_delivery(row), target, events[row.sequence]))
+            claimed.append(
+                Due(
+                    _delivery(row),
+                    target,
+                    events[row.sequence],
+                    row.kind,
+                    row.parent_id,
+                )
+            )
     return claimed
 
 

@@ -25,7 +25,8 @@ from viax.api.types.order import (
 from viax.api.types.quote import Approval, Quote, load_product
 from viax.motion import engine
 from viax.motion import snapshot as domain
-from viax.motion.decision import Verdict
+from viax.motion.codec import decode
+from viax.motion.decision import ChangeInput, Verdict
 from viax.motion.renewal import uplift_of
 from viax.motion.scope import can_see, is_internal
 from viax.store.queries import EventRecord
@@ -99,6 +100,7 @@ class MotionEvent(relay.Node):
     input_digest: str = strawberry.field(description="Digest of the input.")
     motion_id: strawberry.Private[int]
     acting: strawberry.Private[domain.Principal]
+    change_id: strawberry.Private[int | None] = None
     # Set on a live event whose result its subscription group shares.
     shared: strawberry.Private[object] = None
 
@@ -118,6 +120,7 @@ class MotionEvent(relay.Node):
             idempotency_key=event.idempotency_key,
             input_digest=event.input_digest,
             motion_id=event.motion_id,
+            change_id=_change_of(event),
         )
 
     @strawberry.field(
@@ -129,6 +132,15 @@ class MotionEvent(relay.Node):
             return PrincipalType.of(THE_HOUSE)
         return PrincipalType.of(self.acting)
 
+    @strawberry.field(
+        description="For an APPLY_CHANGE event, the change motion (a return or"
+        " an amendment) whose completion it applied; null otherwise."
+    )
+    async def change(self, info: Info) -> Motion | None:
+        if self.change_id is None:
+            return None
+        return await load_motion(info, self.change_id)
+
     @strawberry.field(description="The motion as it stood right after this event.")
     async def motion(self, info: Info) -> Motion:
         snapshot, rebuilt = await motion_after_event(info.context, self)
@@ -136,6 +148,12 @@ class MotionEvent(relay.Node):
         if motion is None or snapshot is None:
             raise LookupError(f"motion {self.motion_id} of an event is not visible")
         return Motion.of(snapshot, complete=True) if rebuilt else motion
+
+
+def _change_of(event: EventRecord) -> int | None:
+    if event.action is not domain.Action.APPLY_CHANGE:
+        return None
+    return decode(event.payload["input"], ChangeInput).motion_id
 
 
 @strawberry.federation.type(

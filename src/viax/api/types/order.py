@@ -67,6 +67,9 @@ class OrderLine:
     id: strawberry.ID = strawberry.field(description="Use it to record fulfilment.")
     quantity: int = strawberry.field(description="Units ordered.")
     fulfilled_quantity: int = strawberry.field(description="Units fulfilled.")
+    returned_quantity: int = strawberry.field(
+        description="Units that came back through completed returns."
+    )
     unit_net: Money = strawberry.field(description="Net per unit, from the quote.")
     net: Money = strawberry.field(description="Net of the line, from the quote.")
     product_id: strawberry.Private[int]
@@ -84,10 +87,22 @@ class Order:
     total: Money = strawberry.field(description="Equals the accepted quote total.")
     price_hash: str = strawberry.field(description="Equals the quote's hash.")
     lines: list[OrderLine] = strawberry.field(description="Order lines.")
+    motion_id: strawberry.Private[int]
+
+    @strawberry.field(
+        description="The return motions of this order's units, oldest first."
+    )
+    async def returns(
+        self, info: Info
+    ) -> list[Annotated[Motion, strawberry.lazy("viax.api.types.motion")]]:
+        from viax.api.types.motion import load_children
+
+        return await load_children(info, self.motion_id, domain.MotionKind.RETURN)
 
     @classmethod
     def of(cls, order: domain.Order, motion_id: int, currency: str) -> Order:
         return cls(
+            motion_id=motion_id,
             number=order.number,
             status=order.status,
             placed_at=order.placed_at,
@@ -98,6 +113,7 @@ class Order:
                     id=facet_id("OrderLine", motion_id, line.position),
                     quantity=line.quantity,
                     fulfilled_quantity=line.fulfilled_quantity,
+                    returned_quantity=line.returned_quantity,
                     unit_net=Money.of(line.unit_net, currency),
                     net=Money.of(line.net, currency),
                     product_id=line.product_id,

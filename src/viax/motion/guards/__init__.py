@@ -9,7 +9,15 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from viax.motion.guards import lines, migration, order, parties, quote, renewal
+from viax.motion.guards import (
+    lines,
+    migration,
+    order,
+    parties,
+    quote,
+    renewal,
+    returns,
+)
 from viax.motion.guards.call import Guard, GuardCall, GuardCode
 from viax.motion.guards.standing import ROLE_EXPRESSIONS, STANDING
 
@@ -24,7 +32,9 @@ def _declared(*modules: ModuleType) -> dict[str, Guard]:
     return {found_guard.name: found_guard for found_guard in found}
 
 
-GUARDS: dict[str, Guard] = _declared(parties, lines, quote, order, renewal, migration)
+GUARDS: dict[str, Guard] = _declared(
+    parties, lines, quote, order, renewal, migration, returns
+)
 """Every guard a model may name, by name."""
 
 __all__ = [
