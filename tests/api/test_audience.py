@@ -56,6 +56,7 @@ query($id: ID!, $product: ID!) {
 STREAMED = """
 subscription {
   motionEvents(afterSequence: 0) {
+    action
     motion {
       lines { product { unitCost } }
       quote { lines { steps { step } margin { amount } product { unitCost } } }
@@ -154,11 +155,16 @@ async def _read_as(gateway: LiveServer, role: str, motion: str) -> dict[str, Any
 
 
 async def _subscribed_as(gateway: LiveServer, role: str) -> dict[str, Any]:
-    """The first event of the motion, delivered to `role` over a WebSocket."""
+    """The approval event of the motion, delivered to `role` over a WebSocket.
+
+    An event shows the motion as that event left it, so the approval is the
+    first event whose motion holds the quote and the decision.
+    """
     async with subscriber(gateway, _token(gateway, role)) as live:
         async for event in live.subscribe(GraphQLRequest(STREAMED)):
             answer: dict[str, Any] = event
-            return answer
+            if answer["motionEvents"]["action"] == "APPROVE":
+                return answer
     raise AssertionError("the subscription ended without an event")
 
 
