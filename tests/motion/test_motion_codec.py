@@ -23,6 +23,7 @@ from viax.motion.decision import (
     DecisionInput,
     Effect,
     EntitlementRevocation,
+    EntitlementsEnded,
     EntitlementsGranted,
     EntitlementsRevoked,
     FulfilInput,
@@ -95,6 +96,18 @@ PARTNER = Principal("pat", frozenset({"partner", "sales"}), partner_id=7)
 EFFECTS: tuple[Effect, ...] = (
     MotionStarted(1, 7, Channel.PARTNER, "EUR", PARTNER, "new-business", 1),
     MotionStarted(1, None, Channel.DIRECT, "EUR", SELLER, "x", 2, MotionKind.RENEWAL),
+    MotionStarted(
+        1,
+        None,
+        Channel.DIRECT,
+        "EUR",
+        SELLER,
+        "amendment",
+        1,
+        MotionKind.AMENDMENT,
+        parent_id=9,
+        effective_date=date(2025, 6, 1),
+    ),
     LinesReplaced((Line(1, 11, 3, Decimal("7.5")), Line(2, 12, 1))),
     QuoteIssued(QUOTE),
     QuoteStatusChanged(2, QuoteStatus.VOID),
@@ -137,6 +150,7 @@ EFFECTS: tuple[Effect, ...] = (
             ),
         )
     ),
+    EntitlementsEnded((1, 3), date(2025, 5, 31)),
     UnitsReturned((ReturnedLine(1, 2), ReturnedLine(3, 1))),
     InvoiceRecorded(Invoice("INV-1", 1000, date(2025, 3, 4))),
     PaymentRecorded(Payment("PAY-1", 1000, date(2025, 3, 5))),
@@ -147,6 +161,17 @@ INPUTS: tuple[tuple[Action, TransitionInput], ...] = (
     (
         Action.START,
         StartInput(1, Channel.PARTNER, 7, (LineInput(11, 2, Decimal("5")),)),
+    ),
+    (
+        Action.START,
+        StartInput(
+            1,
+            Channel.DIRECT,
+            lines=(LineInput(11, -2),),
+            kind=MotionKind.AMENDMENT,
+            parent_motion_id=9,
+            effective_date=date(2025, 6, 1),
+        ),
     ),
     (
         Action.CONFIGURE,

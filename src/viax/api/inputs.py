@@ -22,7 +22,10 @@ DESCRIPTIONS = {
 @strawberry.input(description="A line to configure.")
 class LineInput:
     product_id: strawberry.ID = strawberry.field(description="Product id.")
-    quantity: int = strawberry.field(description="Units, 1 to 100,000.")
+    quantity: int = strawberry.field(
+        description="Units, 1 to 100,000; on an amendment, the change in units"
+        " (negative to reduce)."
+    )
     discount_percent: Decimal | None = strawberry.field(
         default=None, description="Requested discount, 0 to 100; default 0."
     )
@@ -85,6 +88,41 @@ class RenewAgreementInput:
             kind=MotionKind.RENEWAL,
             parent_motion_id=parent.id,
             uplift_percent=self.uplift_percent or Decimal(0),
+        )
+
+
+@strawberry.input(
+    description="Change the units of a motion's agreement as a new motion."
+)
+class AmendAgreementInput:
+    motion_id: strawberry.ID = strawberry.field(
+        description="The motion whose agreement is amended."
+    )
+    lines: list[LineInput] = strawberry.field(
+        description="One line per product changed; quantity is the change in"
+        " units, negative to reduce."
+    )
+    effective_date: date | None = strawberry.field(
+        default=None,
+        description="First day the change applies; default today. It is"
+        " prorated by the whole months from it to the agreement's end.",
+    )
+    idempotency_key: str | None = strawberry.field(
+        default=None, description=DESCRIPTIONS["idempotency_key"]
+    )
+    dry_run: bool | None = strawberry.field(
+        default=False, description=DESCRIPTIONS["dry_run"]
+    )
+
+    def to_domain(self, parent: MotionSnapshot) -> domain.StartInput:
+        return domain.StartInput(
+            account_id=parent.account_id,
+            channel=parent.channel,
+            partner_id=parent.partner_id,
+            lines=tuple(line.to_domain() for line in self.lines),
+            kind=MotionKind.AMENDMENT,
+            parent_motion_id=parent.id,
+            effective_date=self.effective_date,
         )
 
 
@@ -253,16 +291,19 @@ class MigrateMotionInput(TransitionInput):
         return domain.MigrateInput(to_version=self.to_version)
 
 
-def to_minor(amount: Decimal) -> int:
-    """Minor units of a decimal amount; more than two places is refused.
+def to_minor(amount: Decimal) -> int | None:
+    """Minor units of a decimal amount; None when it is not exact in cents.
 
-    An amount that is not exact in cents becomes -1, which no total equals,
-    so the amount guard refuses it with its own code and message.
+    Any whole number of cents can be a total (a credit is negative, an even
+    exchange zero), so an inexact amount is None, which the amount guard
+    refuses with its own code and message.
     """
+    if not amount.is_finite():
+        return None
     try:
         cents = amount.scaleb(2)
         if cents != cents.to_integral_value():
-            return -1
+            return None
         return int(cents)
     except (InvalidOperation, ValueError):
-        return -1
+        return None

@@ -9,6 +9,7 @@ import strawberry
 from viax.api.context import Info
 from viax.api.ids import decode_int
 from viax.api.inputs import (
+    AmendAgreementInput,
     CancelInput,
     ConfigureMotionInput,
     DecisionInput,
@@ -63,7 +64,7 @@ async def _transition(
 
 
 async def _start_change(
-    info: Info, input: RenewAgreementInput | RequestReturnInput
+    info: Info, input: RenewAgreementInput | RequestReturnInput | AmendAgreementInput
 ) -> TransitionResult:
     # A parent the actor may not see answers exactly as a missing one.
     parent_id = decode_int(input.motion_id, "Motion")
@@ -111,6 +112,15 @@ class Mutation:
     )
     async def request_return(
         self, info: Info, input: RequestReturnInput
+    ) -> TransitionResult:
+        return await _start_change(info, input)
+
+    @strawberry.mutation(
+        description="Start an amendment motion of a motion's agreement, in DRAFT:"
+        " units added or removed, co-termed and prorated."
+    )
+    async def amend_agreement(
+        self, info: Info, input: AmendAgreementInput
     ) -> TransitionResult:
         return await _start_change(info, input)
 

@@ -70,6 +70,7 @@ class StartInput:
     kind: MotionKind = MotionKind.NEW_BUSINESS
     parent_motion_id: int | None = None
     uplift_percent: Decimal = Decimal(0)
+    effective_date: date | None = None  # an amendment's; the start day if None
     return_lines: tuple[ReturnLineInput, ...] = ()
 
 
@@ -108,13 +109,13 @@ class FulfilInput:
 @dataclass(frozen=True, slots=True)
 class InvoiceInput:
     invoice_number: str
-    amount: int
+    amount: int | None  # None when not a whole number of minor units
 
 
 @dataclass(frozen=True, slots=True)
 class PaymentInput:
     payment_reference: str
-    amount: int
+    amount: int | None  # None when not a whole number of minor units
 
 
 @dataclass(frozen=True, slots=True)
@@ -242,6 +243,7 @@ class MotionStarted:
     model_version: int
     kind: MotionKind = MotionKind.NEW_BUSINESS
     parent_id: int | None = None
+    effective_date: date | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -322,6 +324,14 @@ class EntitlementRevocation:
 
 
 @dataclass(frozen=True, slots=True)
+class EntitlementsEnded:
+    """Entitlements that now end earlier, on `ends_on` (units given up)."""
+
+    positions: tuple[int, ...]
+    ends_on: date
+
+
+@dataclass(frozen=True, slots=True)
 class EntitlementsRevoked:
     revocations: tuple[EntitlementRevocation, ...]
 
@@ -366,6 +376,7 @@ Effect = (
     | FulfilmentRecorded
     | EntitlementsGranted
     | EntitlementsRevoked
+    | EntitlementsEnded
     | UnitsReturned
     | InvoiceRecorded
     | PaymentRecorded

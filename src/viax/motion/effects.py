@@ -7,9 +7,15 @@ a broken snapshot or context, raised as an `EngineError`, never a refusal.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import date, timedelta
 
 from viax.motion import order_effects
+from viax.motion.amendment import (
+    agreement_units,
+    amendments_of,
+    months_left,
+    price_amendment,
+)
 from viax.motion.decision import (
     ApprovalDecided,
     ApprovalRequested,
@@ -33,6 +39,7 @@ from viax.motion.outcome import motion_of as _motion
 from viax.motion.outcome import need as _need
 from viax.motion.outcome import parent_of as _parent
 from viax.motion.pricing import (
+    PricedLines,
     partner_rate,
     price_lines,
     required_approvals,
@@ -71,10 +78,11 @@ def _start(call: GuardCall) -> Outcome:
         model_version=call.model.version,
         kind=call.model.motion_kind,
         parent_id=asked.parent_motion_id,
+        effective_date=_effective_start(call, asked),
     )
     if asked.kind is MotionKind.RENEWAL:
         parent = _need(call.context.parent, "parent motion")
-        lines = renewal_lines(parent, asked.uplift_percent)
+        lines = renewal_lines(parent, asked.uplift_percent, call.context.siblings)
     elif asked.kind is MotionKind.RETURN:
         lines = return_lines(_parent(call), asked.return_lines)
     else:
@@ -83,6 +91,12 @@ def _start(call: GuardCall) -> Outcome:
         (started, LinesReplaced(lines)) if lines else (started,)
     )
     return Outcome(effects, MotionState(call.model.initial))
+
+
+def _effective_start(call: GuardCall, asked: StartInput) -> date | None:
+    if asked.kind is not MotionKind.AMENDMENT:
+        return None
+    return asked.effective_date or call.context.now.date()
 
 
 def _configure(call: GuardCall) -> Outcome:
@@ -144,7 +158,10 @@ def _new_quote(
             currency=motion.currency,
             term_months=term,
             model=call.model,
+            amendments=amendments_of(call.context.siblings),
         )
+    elif motion.kind is MotionKind.AMENDMENT:
+        term, priced = _amendment_priced(call, motion)
     elif motion.kind is MotionKind.RETURN:
         # A return refunds units of the returned term, at their nets.
         parent = _parent(call)
@@ -181,6 +198,27 @@ def _new_quote(
         list_total=priced.list_total,
         total=priced.total,
         price_hash=priced.price_hash,
+    )
+
+
+def _amendment_priced(
+    call: GuardCall, motion: MotionSnapshot
+) -> tuple[int, PricedLines]:
+    # Co-termed: the change runs for the whole months the agreement has left.
+    parent = _parent(call)
+    effective = _need(motion.effective_date, "effective date")
+    held = agreement_units(
+        parent, call.context.siblings, effective, excluding=motion.id
+    )
+    months = months_left(parent, effective)
+    return months, price_amendment(
+        motion.lines,
+        call.context.products,
+        held,
+        currency=motion.currency,
+        months=months,
+        partner_rate=partner_rate(call.model, motion.channel, call.partner),
+        model=call.model,
     )
 
 

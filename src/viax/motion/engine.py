@@ -25,6 +25,7 @@ from viax.motion.decision import (
     DecisionContext,
     Effect,
     EntitlementRevocation,
+    EntitlementsEnded,
     EntitlementsGranted,
     EntitlementsRevoked,
     FulfilmentRecorded,
@@ -218,6 +219,7 @@ def _started(
         created_at=at,
         updated_at=at,
         parent_id=effect.parent_id,
+        effective_date=effect.effective_date,
     )
 
 
@@ -261,6 +263,12 @@ def _fold_fulfilment(motion: MotionSnapshot, effect: Effect) -> MotionSnapshot:
             return replace(motion, entitlements=motion.entitlements + granted)
         case EntitlementsRevoked(revocations=revocations):
             return _revoked(motion, revocations)
+        case EntitlementsEnded(positions=positions, ends_on=ends_on):
+            ended = tuple(
+                replace(e, ends_on=ends_on) if e.position in positions else e
+                for e in motion.entitlements
+            )
+            return replace(motion, entitlements=ended)
         case UnitsReturned(lines=lines):
             return _returned(motion, lines)
         case InvoiceRecorded(invoice=invoice):

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import calendar
 from dataclasses import replace
-from datetime import date, timedelta
+from datetime import date
 
+from viax.motion.amendment import signed_fulfilment
 from viax.motion.decision import (
     AgreementSigned,
     CancelInput,
@@ -22,7 +22,7 @@ from viax.motion.decision import (
     SignAgreementInput,
 )
 from viax.motion.guards import GuardCall
-from viax.motion.outcome import Outcome, input_of, motion_of, need
+from viax.motion.outcome import Outcome, input_of, motion_of, need, parent_of
 from viax.motion.pricing import order_lines, order_price_hash
 from viax.motion.returns import order_status
 from viax.motion.snapshot import (
@@ -39,18 +39,14 @@ from viax.motion.snapshot import (
     Payment,
     ProductKind,
 )
+from viax.motion.terms import agreement_end
 
 
-def agreement_end(start: date, term_months: int) -> date:
-    """The last day of a term: the same day `term_months` later, less one.
-
-    A day the later month lacks is clamped to its last day, so a term that
-    starts on 31 January ends on the day before the last day of the month.
-    """
-    index = start.month - 1 + term_months
-    year, month = start.year + index // 12, index % 12 + 1
-    day = min(start.day, calendar.monthrange(year, month)[1])
-    return date(year, month, day) - timedelta(days=1)
+def _agreement_end(call: GuardCall, start: date, term_months: int) -> date:
+    if motion_of(call).kind is MotionKind.AMENDMENT:
+        # Co-termed: an amendment ends with the agreement it amends.
+        return need(parent_of(call).agreement, "parent agreement").end_date
+    return agreement_end(start, term_months)
 
 
 def sign_agreement(call: GuardCall) -> Outcome:
@@ -62,7 +58,7 @@ def sign_agreement(call: GuardCall) -> Outcome:
     agreement = Agreement(
         number=f"A-{motion.id:06d}",
         start_date=asked.start_date,
-        end_date=agreement_end(asked.start_date, quote.term_months),
+        end_date=_agreement_end(call, asked.start_date, quote.term_months),
         signed_by=asked.signed_by,
         signed_at=call.context.now,
         payment_days=terms.payment_days,
@@ -102,7 +98,7 @@ def fulfil(call: GuardCall) -> Outcome:
     """A fulfilment, its entitlements (none for a return) and the status."""
     motion = motion_of(call)
     order = need(motion.order, "order")
-    lines = _fulfilment_lines(input_of(call, FulfilInput))
+    lines = signed_fulfilment(_fulfilment_lines(input_of(call, FulfilInput)), order)
     now = call.context.now
     fulfilment = Fulfilment(len(motion.fulfilments) + 1, now, call.actor.subject, lines)
     done = {line.order_line: line.quantity for line in lines}
@@ -110,13 +106,16 @@ def fulfil(call: GuardCall) -> Outcome:
         replace(o, fulfilled_quantity=o.fulfilled_quantity + done.get(o.position, 0))
         for o in order.lines
     ]
-    complete = all(o.fulfilled_quantity >= o.quantity for o in after)
+    # An amendment's reduction line counts down to its negative quantity.
+    complete = all(abs(o.fulfilled_quantity) >= abs(o.quantity) for o in after)
     effects: list[Effect] = [FulfilmentRecorded(fulfilment)]
     # Units received back grant nothing; their parent loses them instead.
+    # Units an amendment removes are given up by its parent, not granted.
     if motion.kind is not MotionKind.RETURN:
+        adding = [line for line in lines if line.quantity > 0]
         granted = tuple(
             _entitlement(call, motion, line, len(motion.entitlements) + index)
-            for index, line in enumerate(lines, start=1)
+            for index, line in enumerate(adding, start=1)
         )
         effects.append(EntitlementsGranted(granted))
     effects.append(OrderStatusChanged(order_status(after)))
@@ -137,6 +136,8 @@ def _entitlement(
     if motion.kind is MotionKind.RENEWAL:
         # Renewed units run on from the day the renewed agreement ends.
         starts_on = max(starts_on, need(motion.agreement, "agreement").start_date)
+    elif motion.kind is MotionKind.AMENDMENT:
+        starts_on = need(motion.effective_date, "effective date")
     return Entitlement(
         position=position,
         product_id=ordered.product_id,
@@ -149,14 +150,16 @@ def _entitlement(
 def record_invoice(call: GuardCall) -> Outcome:
     """The invoice the system of record issued."""
     asked = input_of(call, InvoiceInput)
-    invoice = Invoice(asked.invoice_number, asked.amount, call.context.now.date())
+    amount = need(asked.amount, "exact amount")
+    invoice = Invoice(asked.invoice_number, amount, call.context.now.date())
     return Outcome((InvoiceRecorded(invoice),), MotionState.INVOICED)
 
 
 def record_payment(call: GuardCall) -> Outcome:
     """The payment, which closes the motion."""
     asked = input_of(call, PaymentInput)
-    payment = Payment(asked.payment_reference, asked.amount, call.context.now.date())
+    amount = need(asked.amount, "exact amount")
+    payment = Payment(asked.payment_reference, amount, call.context.now.date())
     return Outcome((PaymentRecorded(payment),), MotionState.CLOSED)
 
 

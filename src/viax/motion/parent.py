@@ -14,15 +14,20 @@ from collections import Counter
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import replace
 
+from viax.motion.amendment import day_before, reduction_cuts
 from viax.motion.decision import (
     Effect,
     EntitlementRevocation,
+    EntitlementsEnded,
+    EntitlementsGranted,
     EntitlementsRevoked,
+    FulfilmentRecorded,
 )
 from viax.motion.guards import GuardCall
 from viax.motion.outcome import EngineError, Outcome
 from viax.motion.returns import received_back
 from viax.motion.snapshot import (
+    Action,
     EntitlementStatus,
     MotionKind,
     MotionSnapshot,
@@ -105,3 +110,42 @@ def _revoke_product(
         left -= taken
     if left:
         raise EngineError(f"{left} units of product {product_id} are not held")
+
+
+def amended_parent(call: GuardCall, result: Outcome) -> tuple[Effect, ...]:
+    """Units an amendment's fulfilment removes leave the parent from its date.
+
+    Added units are the amendment's own entitlements; removed ones end the
+    parent's entitlements the day before the effective date, and what each
+    keeps runs on from that day as a new entitlement.
+    """
+    amendment, parent = call.context.snapshot, call.context.parent
+    if call.action is not Action.FULFIL or amendment is None:
+        return ()
+    cuts = _removed_units(amendment, result)
+    if not cuts:
+        return ()
+    effective = amendment.effective_date
+    if effective is None or parent is None:
+        raise EngineError(f"amendment {amendment.id} lacks its date or parent")
+    ended, kept = reduction_cuts(parent, cuts, effective)
+    effects: list[Effect] = [EntitlementsEnded(ended, day_before(effective))]
+    if kept:
+        effects.append(EntitlementsGranted(kept))
+    return tuple(effects)
+
+
+def _removed_units(amendment: MotionSnapshot, result: Outcome) -> dict[int, int]:
+    order = amendment.order
+    products = {} if order is None else {o.position: o.product_id for o in order.lines}
+    removed: dict[int, int] = {}
+    for effect in result.effects:
+        if isinstance(effect, FulfilmentRecorded):
+            for line in effect.fulfilment.lines:
+                if line.quantity < 0:
+                    product_id = products[line.order_line]
+                    removed[product_id] = removed.get(product_id, 0) - line.quantity
+    return removed
+
+
+PARENT_EFFECTS[MotionKind.AMENDMENT] = amended_parent

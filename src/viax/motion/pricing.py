@@ -67,14 +67,20 @@ def price_line(
     term_months: int,
     partner_rate: Decimal | None,
     model: MotionModel,
+    tier_quantity: int | None = None,
 ) -> QuoteLine:
-    """Run one configured line down the waterfall."""
+    """Run one configured line down the waterfall.
+
+    The volume tier is that of the line's quantity unless `tier_quantity`
+    names the units that decide it (an amendment's total, say).
+    """
     unit_list = product.list_prices[currency]
     months = term_months if product.kind is ProductKind.SUBSCRIPTION else 1
     listed = unit_list * line.quantity * months
     steps = [PriceStep(LIST, listed, listed)]
 
-    rates = [(VOLUME, model.pricing.volume_rate(line.quantity))]
+    tiered = line.quantity if tier_quantity is None else tier_quantity
+    rates = [(VOLUME, model.pricing.volume_rate(tiered))]
     if partner_rate is not None:
         rates.append((PARTNER, partner_rate))
     rates.append((DISCOUNT, line.discount_percent / _HUNDRED))

@@ -10,11 +10,12 @@ the previous net"), and are still read that way.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, timedelta
 from decimal import ROUND_HALF_EVEN, Decimal
 from typing import TYPE_CHECKING
 
+from viax.motion.amendment import amendments_of, units_in_force
 from viax.motion.pricing import (
     LIST,
     NET,
@@ -25,7 +26,6 @@ from viax.motion.pricing import (
 )
 from viax.motion.snapshot import (
     Channel,
-    EntitlementStatus,
     Line,
     MotionSnapshot,
     PriceStep,
@@ -49,20 +49,29 @@ def window_opens(end_date: date) -> date:
     return end_date - timedelta(days=WINDOW_DAYS)
 
 
-def renewable_quantities(parent: MotionSnapshot) -> dict[int, int]:
-    """Active subscription units by product; one-time products do not renew."""
-    quantities: dict[int, int] = {}
-    for held in parent.entitlements:
-        if held.status is EntitlementStatus.ACTIVE and held.ends_on is not None:
-            quantities[held.product_id] = (
-                quantities.get(held.product_id, 0) + held.quantity
-            )
-    return quantities
+def renewable_quantities(
+    parent: MotionSnapshot, siblings: Iterable[MotionSnapshot] = ()
+) -> dict[int, int]:
+    """Subscription units in force on the agreement's last day, by product.
+
+    They are the parent's own and its amendments' (among `siblings`), as
+    amended by then; one-time products do not renew.
+    """
+    agreement = parent.agreement
+    if agreement is None:
+        return {}
+    held = [*parent.entitlements]
+    held += [e for amendment in amendments_of(siblings) for e in amendment.entitlements]
+    subscriptions = [e for e in held if e.ends_on is not None]
+    found = units_in_force(subscriptions, agreement.end_date)
+    return {product_id: units for product_id, units in found.items() if units > 0}
 
 
-def renewal_lines(parent: MotionSnapshot, uplift: Decimal) -> tuple[Line, ...]:
+def renewal_lines(
+    parent: MotionSnapshot, uplift: Decimal, siblings: Iterable[MotionSnapshot] = ()
+) -> tuple[Line, ...]:
     """One line per renewable product, in product order, carrying the uplift."""
-    quantities = sorted(renewable_quantities(parent).items())
+    quantities = sorted(renewable_quantities(parent, siblings).items())
     return tuple(
         Line(position, product_id, quantity, Decimal(0), uplift)
         for position, (product_id, quantity) in enumerate(quantities, start=1)
@@ -76,15 +85,40 @@ def uplift_of(line: Line | QuoteLine) -> Decimal:
     return -line.discount_percent
 
 
-def previous_unit_net(parent: MotionSnapshot, product_id: int) -> int:
-    """What one unit of the product cost on the parent's order."""
+def previous_unit_net(
+    parent: MotionSnapshot,
+    product_id: int,
+    amendments: Sequence[MotionSnapshot] = (),
+) -> int:
+    """What one unit of the product cost for the parent's term.
+
+    Units an amendment added renew at the parent's unit net when the parent
+    ordered the product too; a product only an amendment added renews at
+    that amendment's net per unit and month, over the parent's term.
+    """
     ordered = [] if parent.order is None else parent.order.lines
     matching = [line for line in ordered if line.product_id == product_id]
-    quantity = sum(line.quantity for line in matching)
-    if quantity == 0:
-        raise ValueError(f"product {product_id} is not on the parent's order")
-    net = Decimal(sum(line.net for line in matching))
-    return int((net / quantity).quantize(_WHOLE, ROUND_HALF_EVEN))
+    quantity = sum(line.quantity for line in matching if line.quantity > 0)
+    if quantity > 0:
+        net = Decimal(sum(line.net for line in matching if line.quantity > 0))
+        return int((net / quantity).quantize(_WHOLE, ROUND_HALF_EVEN))
+    term = None if parent.quote is None else parent.quote.term_months
+    for amendment in amendments:
+        monthly = _monthly_unit_net(amendment, product_id)
+        if monthly is not None and term is not None:
+            return int((monthly * term).quantize(_WHOLE, ROUND_HALF_EVEN))
+    raise ValueError(f"product {product_id} is not on the parent's order")
+
+
+def _monthly_unit_net(amendment: MotionSnapshot, product_id: int) -> Decimal | None:
+    order, quote = amendment.order, amendment.quote
+    if order is None or quote is None or quote.term_months < 1:
+        return None
+    added = [o for o in order.lines if o.product_id == product_id and o.quantity > 0]
+    units = sum(line.quantity for line in added)
+    if units == 0:
+        return None
+    return Decimal(sum(line.net for line in added)) / (units * quote.term_months)
 
 
 def price_renewal_line(line: Line, product: Product, unit_base: int) -> QuoteLine:
@@ -122,13 +156,14 @@ def price_renewal(
     currency: str,
     term_months: int,
     model: MotionModel,
+    amendments: Sequence[MotionSnapshot] = (),
 ) -> PricedLines:
     """Price every renewal line from the parent's nets and total the quote."""
     priced = tuple(
         price_renewal_line(
             line,
             products[line.product_id],
-            previous_unit_net(parent, line.product_id),
+            previous_unit_net(parent, line.product_id, amendments),
         )
         for line in lines
     )

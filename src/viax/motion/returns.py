@@ -269,7 +269,8 @@ def order_status(lines: Sequence[OrderLine]) -> OrderStatus:
         return OrderStatus.RETURNED
     if returned:
         return OrderStatus.PARTIALLY_RETURNED
-    if all(line.fulfilled_quantity >= line.quantity for line in lines):
+    # An amendment's reduction line counts down to its negative quantity.
+    if all(abs(line.fulfilled_quantity) >= abs(line.quantity) for line in lines):
         return OrderStatus.FULFILLED
     return OrderStatus.PARTIALLY_FULFILLED
 

@@ -311,6 +311,7 @@ class MotionSnapshot:
     created_at: datetime
     updated_at: datetime
     parent_id: int | None = None
+    effective_date: date | None = None  # when an amendment's change applies
     quote_revisions: int = 0
     lines: tuple[Line, ...] = ()
     quote: Quote | None = None  # the latest quote that is not void

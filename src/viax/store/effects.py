@@ -19,6 +19,7 @@ from viax.motion.decision import (
     ApprovalRequested,
     ApprovalVoided,
     Effect,
+    EntitlementsEnded,
     EntitlementsGranted,
     EntitlementsRevoked,
     FulfilmentRecorded,
@@ -379,6 +380,7 @@ async def _units_returned(target: Target, effect: UnitsReturned) -> None:
 
 _writes(EntitlementsGranted)(holdings.grant)
 _writes(EntitlementsRevoked)(holdings.revoke)
+_writes(EntitlementsEnded)(holdings.end)
 
 
 @_writes(InvoiceRecorded)

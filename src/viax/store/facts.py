@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import exists, select
@@ -23,7 +24,7 @@ from viax.store.catalog import (
     fetch_partners,
     fetch_products,
 )
-from viax.store.motions import fetch_children, fetch_lines
+from viax.store.motions import fetch_children
 from viax.store.snapshots import fetch_snapshots
 from viax.store.tables import invoices, motions
 
@@ -98,13 +99,13 @@ async def _hold(connection: AsyncConnection, parent_id: int) -> None:
 def _product_ids(
     request: TransitionRequest,
     snapshot: MotionSnapshot | None,
-    parent: MotionSnapshot | None,
+    relatives: Sequence[MotionSnapshot],
 ) -> set[int]:
     ids: set[int] = set()
-    if parent is not None:
-        ids.update(held.product_id for held in parent.entitlements)
-        if parent.order is not None:
-            ids.update(line.product_id for line in parent.order.lines)
+    for relative in relatives:
+        ids.update(held.product_id for held in relative.entitlements)
+        if relative.order is not None:
+            ids.update(line.product_id for line in relative.order.lines)
     if snapshot is not None:
         ids.update(line.product_id for line in snapshot.lines)
         if snapshot.quote is not None:
@@ -133,6 +134,8 @@ async def decision_context(
     """Every fact the engine may consult for this request."""
     parties = _parties(request, snapshot)
     parent = await _parent(connection, request, snapshot)
+    siblings = await _siblings(connection, parent)
+    relatives = [*siblings] if parent is None else [parent, *siblings]
     account_id, partner_id = parties.account_id, parties.partner_id
     accounts = await fetch_accounts(
         connection, [] if account_id is None else [account_id]
@@ -141,7 +144,7 @@ async def decision_context(
         connection, [] if partner_id is None else [partner_id]
     )
     products = await fetch_products(
-        connection, sorted(_product_ids(request, snapshot, parent))
+        connection, sorted(_product_ids(request, snapshot, relatives))
     )
     skus = (
         frozenset()
@@ -157,7 +160,7 @@ async def decision_context(
         entitled_skus=skus,
         invoice_number_taken=await _invoice_number_taken(connection, request),
         parent=parent,
-        siblings=await _siblings(connection, parent),
+        siblings=siblings,
     )
 
 
@@ -166,6 +169,9 @@ async def _siblings(
 ) -> tuple[MotionSnapshot, ...]:
     if parent is None:
         return ()
-    children = (await fetch_children(connection, [parent.id])).get(parent.id, [])
-    lines = await fetch_lines(connection, [child.id for child in children])
-    return tuple(replace(child, lines=lines.get(child.id, ())) for child in children)
+    children = await fetch_children(connection, [parent.id])
+    # Amendments change what the parent holds, so their facets are needed,
+    # and returns their lines, which the whole aggregate holds as well.
+    ids = [child.id for child in children.get(parent.id, ())]
+    found = await fetch_snapshots(connection, ids)
+    return tuple(found[child_id] for child_id in ids if child_id in found)

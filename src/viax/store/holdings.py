@@ -1,4 +1,4 @@
-"""What an account holds: writing the entitlements granted and revoked."""
+"""What an account holds: writing the entitlements granted, ended, revoked."""
 
 from __future__ import annotations
 
@@ -6,7 +6,11 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import insert, update
 
-from viax.motion.decision import EntitlementsGranted, EntitlementsRevoked
+from viax.motion.decision import (
+    EntitlementsEnded,
+    EntitlementsGranted,
+    EntitlementsRevoked,
+)
 from viax.motion.snapshot import Entitlement, EntitlementStatus
 from viax.store.tables import entitlements
 
@@ -53,3 +57,16 @@ async def revoke(target: Target, effect: EntitlementsRevoked) -> None:
     if splits:
         rows = [_entitlement_row(target, e) for e in splits]
         await target.connection.execute(insert(entitlements), rows)
+
+
+async def end(target: Target, effect: EntitlementsEnded) -> None:
+    """Move the last day of the named entitlements earlier."""
+    held = entitlements.c
+    await target.connection.execute(
+        update(entitlements)
+        .where(
+            held.motion_id == target.motion_id,
+            held.position.in_(effect.positions),
+        )
+        .values(ends_on=effect.ends_on)
+    )

@@ -55,6 +55,7 @@ def motion_from_row(row: Row[Any]) -> MotionSnapshot:
         created_at=row.created_at,
         updated_at=row.updated_at,
         parent_id=row.parent_id,
+        effective_date=row.effective_date,
         quote_revisions=row.quote_revisions,
     )
 

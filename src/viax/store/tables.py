@@ -117,6 +117,7 @@ motions = Table(
     Column("account_id", Key, ForeignKey("accounts.id"), nullable=False, index=True),
     Column("partner_id", Key, ForeignKey("partners.id"), index=True),
     Column("parent_id", Key, ForeignKey("motions.id")),
+    Column("effective_date", Date),
     Column("owner", Document, nullable=False),
     Column("owner_subject", String(200), nullable=False),
     Column("quote_revisions", Integer, nullable=False),

@@ -214,6 +214,7 @@ class _Transition:
                 account_id=after.account_id,
                 partner_id=after.partner_id,
                 parent_id=after.parent_id,
+                effective_date=after.effective_date,
                 owner=principal_document(after.owner),
                 owner_subject=after.owner.subject,
                 quote_revisions=after.quote_revisions,

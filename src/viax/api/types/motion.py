@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Self
 
@@ -171,6 +171,9 @@ class Motion(relay.Node):
         description="DIRECT, PARTNER or COMMERCE."
     )
     currency: str = strawberry.field(description="Currency of every amount.")
+    effective_date: date | None = strawberry.field(
+        description="An amendment's first day of the change; null for other kinds."
+    )
     owner: PrincipalType = strawberry.field(description="Who started it.")
     created_at: datetime = strawberry.field(description="When it started.")
     updated_at: datetime = strawberry.field(description="Last transition.")
@@ -199,6 +202,7 @@ class Motion(relay.Node):
             model_version=snapshot.model_version,
             channel=snapshot.channel,
             currency=snapshot.currency,
+            effective_date=snapshot.effective_date,
             owner=PrincipalType.of(snapshot.owner),
             created_at=snapshot.created_at,
             updated_at=snapshot.updated_at,

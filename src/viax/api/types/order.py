@@ -48,6 +48,14 @@ class Agreement:
 
         return await load_children(info, self.motion_id, domain.MotionKind.RENEWAL)
 
+    @strawberry.field(description="The amendment motions of this agreement.")
+    async def amendments(
+        self, info: Info
+    ) -> list[Annotated[Motion, strawberry.lazy("viax.api.types.motion")]]:
+        from viax.api.types.motion import load_children
+
+        return await load_children(info, self.motion_id, domain.MotionKind.AMENDMENT)
+
     @classmethod
     def of(cls, agreement: domain.Agreement, motion_id: int) -> Agreement:
         return cls(

@@ -10,6 +10,7 @@ from __future__ import annotations
 from types import ModuleType
 
 from viax.motion.guards import (
+    amendment,
     lines,
     migration,
     order,
@@ -33,7 +34,7 @@ def _declared(*modules: ModuleType) -> dict[str, Guard]:
 
 
 GUARDS: dict[str, Guard] = _declared(
-    parties, lines, quote, order, renewal, migration, returns
+    parties, lines, quote, order, renewal, migration, returns, amendment
 )
 """Every guard a model may name, by name."""
 

@@ -125,7 +125,8 @@ def fulfilment_remaining(call: GuardCall) -> Iterator[Problem]:
     for line in asked.lines:
         wanted[line.order_line] += line.quantity
     for ordered in order.lines:
-        remaining = ordered.quantity - ordered.fulfilled_quantity
+        # An amendment's reduction line counts down; its units are the same.
+        remaining = abs(ordered.quantity - ordered.fulfilled_quantity)
         if wanted[ordered.position] > remaining:
             yield (
                 f"quantity {wanted[ordered.position]} exceeds the {remaining} "
@@ -161,6 +162,8 @@ def invoice_amount(call: GuardCall) -> Iterator[Problem]:
         yield missing_input(call)
     elif order is None:
         yield (GuardCode.NOT_ALLOWED_IN_STATE, "the motion has no order to invoice")
+    elif asked.amount is None:
+        yield "the amount is not a whole number of cents"
     elif asked.amount != order.total:
         currency = call.currency
         yield (
@@ -196,6 +199,8 @@ def payment_amount(call: GuardCall) -> Iterator[Problem]:
         yield missing_input(call)
     elif invoice is None:
         yield (GuardCode.NOT_ALLOWED_IN_STATE, "the motion has no invoice to pay")
+    elif asked.amount is None:
+        yield "the amount is not a whole number of cents"
     elif asked.amount != invoice.amount:
         currency = call.currency
         yield (

@@ -48,7 +48,7 @@ def renewal_parent(call: GuardCall) -> Iterator[Problem]:
         return
     if parent.agreement is None or parent.state not in _HOLDING:
         yield f"motion {parent.number} holds no fulfilled agreement to renew"
-    elif not renewable_quantities(parent):
+    elif not renewable_quantities(parent, call.context.siblings):
         yield f"motion {parent.number} holds no active subscription to renew"
     if (parent.account_id, parent.channel, parent.partner_id) != (
         asked.account_id,

@@ -1,0 +1,196 @@
+"""Amendments: changes in units to an agreement in force, co-termed to its end.
+
+An amendment's lines are changes in units per product, negative to reduce.
+Each line runs down the new-business waterfall over the whole months that
+remain from the effective date to the amended agreement's last day, so a
+reduction, with its negative units, is a credit. The volume tier is the one
+the agreement reaches with the larger of its units of the product before and
+after the change: added units earn the tier of the new total, and removed
+units are credited at the tier they were held at. Nothing already held is
+priced again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import replace
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from viax.motion.pricing import PricedLines, price_hash, price_line
+from viax.motion.snapshot import (
+    Entitlement,
+    EntitlementStatus,
+    FulfilmentLine,
+    Line,
+    MotionKind,
+    MotionSnapshot,
+    MotionState,
+    Order,
+    Product,
+)
+from viax.motion.terms import whole_months
+
+if TYPE_CHECKING:
+    from viax.motion.model import MotionModel
+
+AMENDABLE = frozenset({MotionKind.NEW_BUSINESS, MotionKind.RENEWAL})
+"""The kinds of motion that carry an agreement of their own to amend."""
+
+HOLDING = frozenset(
+    {
+        MotionState.FULFILLING,
+        MotionState.FULFILLED,
+        MotionState.INVOICED,
+        MotionState.CLOSED,
+    }
+)
+"""A motion holds what it bought only once something was fulfilled."""
+
+
+def in_force(held: Entitlement, on: date) -> bool:
+    """Whether an entitlement is active and covers the day `on`."""
+    ends = held.ends_on is None or on <= held.ends_on
+    return held.status is EntitlementStatus.ACTIVE and held.starts_on <= on and ends
+
+
+def units_in_force(entitlements: Iterable[Entitlement], on: date) -> dict[int, int]:
+    """Units of each product that the entitlements cover on the day `on`."""
+    units: dict[int, int] = {}
+    for held in entitlements:
+        if in_force(held, on):
+            units[held.product_id] = units.get(held.product_id, 0) + held.quantity
+    return units
+
+
+def amendments_of(siblings: Iterable[MotionSnapshot]) -> tuple[MotionSnapshot, ...]:
+    """The amendment motions among a parent's change motions."""
+    return tuple(s for s in siblings if s.kind is MotionKind.AMENDMENT)
+
+
+def agreement_units(
+    parent: MotionSnapshot,
+    siblings: Iterable[MotionSnapshot],
+    on: date,
+    *,
+    excluding: int | None = None,
+) -> dict[int, int]:
+    """Units the agreement holds on a day: the parent's and its amendments'."""
+    held = [*parent.entitlements]
+    for amendment in amendments_of(siblings):
+        if amendment.id != excluding:
+            held.extend(amendment.entitlements)
+    return units_in_force(held, on)
+
+
+def months_left(parent: MotionSnapshot, effective: date) -> int:
+    """Whole months from the effective date to the agreement's last day."""
+    if parent.agreement is None:
+        return 0
+    return whole_months(effective, parent.agreement.end_date)
+
+
+def tier_quantity(held: int, change: int) -> int:
+    """The units whose volume tier prices a change: the larger total."""
+    return max(held, held + change)
+
+
+def price_amendment(
+    lines: Sequence[Line],
+    products: Mapping[int, Product],
+    held: Mapping[int, int],
+    *,
+    currency: str,
+    months: int,
+    partner_rate: Decimal | None,
+    model: MotionModel,
+) -> PricedLines:
+    """Price every change over the months left and total the quote."""
+    priced = tuple(
+        price_line(
+            line,
+            products[line.product_id],
+            currency=currency,
+            term_months=months,
+            partner_rate=partner_rate,
+            model=model,
+            tier_quantity=tier_quantity(held.get(line.product_id, 0), line.quantity),
+        )
+        for line in lines
+    )
+    digest = price_hash(
+        priced,
+        currency=currency,
+        term_months=months,
+        model_name=model.name,
+        model_version=model.version,
+    )
+    return PricedLines(
+        lines=priced,
+        list_total=sum(line.steps[0].amount for line in priced),
+        total=sum(line.net for line in priced),
+        price_hash=digest,
+    )
+
+
+def signed_fulfilment(
+    lines: Iterable[FulfilmentLine], order: Order
+) -> tuple[FulfilmentLine, ...]:
+    """Fulfilled units carry the sign of their order line: removals count down."""
+    reducing = {o.position for o in order.lines if o.quantity < 0}
+    return tuple(
+        replace(line, quantity=-line.quantity) if line.order_line in reducing else line
+        for line in lines
+    )
+
+
+def reduction_cuts(
+    parent: MotionSnapshot, cuts: Mapping[int, int], effective: date
+) -> tuple[tuple[int, ...], tuple[Entitlement, ...]]:
+    """How the parent gives up units of each product from the effective date.
+
+    `cuts` holds the units to give up by product. Returns the positions of
+    the parent's entitlements that end the day before the effective date,
+    and what each keeps from that day on as a new entitlement. The guards
+    make sure every entitlement cut started before that day.
+    """
+    left = dict(cuts)
+    ended: list[int] = []
+    kept: list[Entitlement] = []
+    position = max((held.position for held in parent.entitlements), default=0)
+    for held in parent.entitlements:
+        wanted = left.get(held.product_id, 0)
+        if wanted == 0 or not in_force(held, effective):
+            continue
+        taken = min(held.quantity, wanted)
+        left[held.product_id] = wanted - taken
+        ended.append(held.position)
+        if held.quantity > taken:
+            position += 1
+            remainder = held.quantity - taken
+            kept.append(
+                replace(
+                    held, position=position, quantity=remainder, starts_on=effective
+                )
+            )
+    return tuple(ended), tuple(kept)
+
+
+def latest_start_from(
+    parent: MotionSnapshot, product_id: int, effective: date
+) -> date | None:
+    """When the parent's units of a product last start, on or after `effective`."""
+    starts = [
+        held.starts_on
+        for held in parent.entitlements
+        if held.product_id == product_id
+        and held.status is EntitlementStatus.ACTIVE
+        and held.starts_on >= effective
+    ]
+    return max(starts, default=None)
+
+
+def day_before(effective: date) -> date:
+    """The last day an entitlement cut from `effective` still runs."""
+    return effective - timedelta(days=1)

@@ -1,0 +1,114 @@
+"""Amendment rules: the months left, the tier, the credit and the cuts."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+
+import pytest
+from tests.motion.motion_samples import MODEL, SEATS, SETUP, deal_in
+
+from viax.motion.amendment import (
+    price_amendment,
+    reduction_cuts,
+    tier_quantity,
+    units_in_force,
+)
+from viax.motion.renewal import renewable_quantities
+from viax.motion.snapshot import (
+    Entitlement,
+    Line,
+    MotionKind,
+    MotionSnapshot,
+    MotionState,
+)
+from viax.motion.terms import whole_months
+
+EFFECTIVE = date(2025, 6, 1)
+
+
+def fulfilled() -> MotionSnapshot:
+    # 20 seats in two entitlements of 10 and one setup, until 2026-03-31.
+    return deal_in(MotionState.FULFILLED).motion
+
+
+@pytest.mark.parametrize(
+    ("start", "last_day", "months"),
+    [
+        (date(2027, 6, 1), date(2027, 12, 31), 7),
+        (date(2027, 6, 15), date(2027, 12, 31), 6),
+        (date(2027, 12, 5), date(2027, 12, 31), 0),
+        (date(2027, 1, 31), date(2027, 2, 27), 1),
+        (date(2027, 1, 1), date(2027, 12, 31), 12),
+    ],
+)
+def test_only_whole_months_count(start: date, last_day: date, months: int) -> None:
+    assert whole_months(start, last_day) == months
+
+
+@pytest.mark.parametrize(
+    ("held", "change", "tier"), [(20, 5, 25), (20, -5, 20), (0, 3, 3), (12, -12, 12)]
+)
+def test_the_larger_total_decides_the_tier(held: int, change: int, tier: int) -> None:
+    assert tier_quantity(held, change) == tier
+
+
+def test_a_reduction_is_credited_at_the_tier_it_was_held_at() -> None:
+    lines = (Line(1, SEATS.id, -12),)
+
+    priced = price_amendment(
+        lines,
+        {SEATS.id: SEATS},
+        {SEATS.id: 20},
+        currency="EUR",
+        months=7,
+        partner_rate=None,
+        model=MODEL,
+    )
+
+    # 10.00 x -12 x 7 months; the 20 held reach the 5 % tier
+    (line,) = priced.lines
+    assert [(s.step, s.amount, s.subtotal) for s in line.steps] == [
+        ("LIST", -84000, -84000),
+        ("VOLUME", 4200, -79800),
+        ("DISCOUNT", 0, -79800),
+        ("NET", -79800, -79800),
+    ]
+    assert (priced.list_total, priced.total, line.unit_net) == (-84000, -79800, 6650)
+
+
+def test_a_cut_ends_whole_entitlements_and_keeps_the_rest_from_the_day() -> None:
+    parent = fulfilled()
+
+    ended, kept = reduction_cuts(parent, {SEATS.id: 15}, EFFECTIVE)
+
+    assert ended == (1, 2)
+    (rest,) = kept
+    assert (rest.position, rest.product_id, rest.quantity) == (4, SEATS.id, 5)
+    assert (rest.starts_on, rest.ends_on) == (EFFECTIVE, date(2026, 3, 31))
+
+
+def test_units_in_force_count_the_day_only() -> None:
+    parent = fulfilled()
+    ended = tuple(
+        replace(e, ends_on=date(2025, 5, 31)) if e.product_id == SEATS.id else e
+        for e in parent.entitlements
+    )
+
+    assert units_in_force(parent.entitlements, EFFECTIVE) == {SEATS.id: 20, SETUP.id: 1}
+    assert units_in_force(ended, EFFECTIVE) == {SETUP.id: 1}
+
+
+def test_a_renewal_counts_the_amended_units_on_the_agreements_last_day() -> None:
+    parent = fulfilled()
+    last_day = date(2026, 3, 31)
+    cut = tuple(
+        replace(e, ends_on=date(2025, 5, 31)) if e.position == 1 else e
+        for e in parent.entitlements
+    )
+    added = Entitlement(1, SEATS.id, 4, EFFECTIVE, last_day)
+    amendment = replace(parent, id=43, kind=MotionKind.AMENDMENT, entitlements=(added,))
+
+    found = renewable_quantities(replace(parent, entitlements=cut), (amendment,))
+
+    assert found == {SEATS.id: 14}
