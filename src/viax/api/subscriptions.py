@@ -86,15 +86,19 @@ async def watch(
     after_sequence: int | None,
     wanted: Wanted,
     motion_filter: store.MotionFilter | None = None,
+    motion_id: int | None = None,
 ) -> AsyncGenerator[MotionEvent, None]:
-    """The events the viewer may see that `wanted` and the filter accept."""
+    """The events the viewer may see that `wanted` and the filter accept.
+
+    With `motion_id`, only that motion's events are read and dispatched.
+    """
     context = info.context
     if context.feed is None or context.fanout is None:
         raise GraphQLError(
             "subscriptions are not served", extensions={"code": "UNAVAILABLE"}
         )
     check = partial(_visible, motion_filter)
-    events = follow(context.feed, after_sequence)
+    events = follow(context.feed, after_sequence, motion_id)
     with context.fanout.join(group_key(info)) as group:
         try:
             while True:
@@ -130,7 +134,7 @@ class Subscription:
     ) -> AsyncGenerator[MotionEvent, None]:
         motion_id = await _require_motion(info, decode_int(id, "Motion"))
         async for event in watch(
-            info, after_sequence, lambda event: event.motion_id == motion_id
+            info, after_sequence, lambda _: True, motion_id=motion_id
         ):
             yield event
 

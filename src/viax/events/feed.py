@@ -26,9 +26,18 @@ BATCH = 500
 
 @dataclass(eq=False, slots=True)
 class Inbox:
-    """The events dispatched to one subscriber, in dispatch order."""
+    """The events dispatched to one subscriber, in dispatch order.
 
+    With `motion_id`, only that motion's events reach it: a subscriber of
+    one motion is not woken for every other motion's event.
+    """
+
+    motion_id: int | None = None
     queue: asyncio.Queue[EventRecord] = field(default_factory=asyncio.Queue)
+
+    def wants(self, event: EventRecord) -> bool:
+        """Whether the event is dispatched to this inbox."""
+        return self.motion_id is None or self.motion_id == event.motion_id
 
 
 class EventFeed:
@@ -61,9 +70,9 @@ class EventFeed:
         self._wake.set()
 
     @contextlib.contextmanager
-    def inbox(self) -> Iterator[Inbox]:
-        """An inbox receiving every event dispatched while it is open."""
-        inbox = Inbox()
+    def inbox(self, motion_id: int | None = None) -> Iterator[Inbox]:
+        """An inbox receiving the events dispatched while it is open."""
+        inbox = Inbox(motion_id)
         self._inboxes.add(inbox)
         try:
             yield inbox
@@ -99,14 +108,19 @@ class EventFeed:
 
     def _dispatch(self, event: EventRecord) -> None:
         for inbox in self._inboxes:
-            inbox.queue.put_nowait(event)
+            if inbox.wants(event):
+                inbox.queue.put_nowait(event)
 
 
-async def replay(engine: AsyncEngine, after: int) -> AsyncIterator[EventRecord]:
-    """Every stored event with a sequence above `after`, in order."""
+async def replay(
+    engine: AsyncEngine, after: int, motion_id: int | None = None
+) -> AsyncIterator[EventRecord]:
+    """Stored events above `after` in order, of one motion if `motion_id` is set."""
     while True:
         async with engine.connect() as connection:
-            batch = await fetch_events_after(connection, after, limit=BATCH)
+            batch = await fetch_events_after(
+                connection, after, limit=BATCH, motion_id=motion_id
+            )
         for event in batch:
             yield event
         if len(batch) < BATCH:
@@ -115,20 +129,21 @@ async def replay(engine: AsyncEngine, after: int) -> AsyncIterator[EventRecord]:
 
 
 async def follow(
-    feed: EventFeed, after: int | None
+    feed: EventFeed, after: int | None, motion_id: int | None = None
 ) -> AsyncGenerator[EventRecord, None]:
     """Stored events above `after` (if given), then live ones: no gap, no twice.
 
     The inbox opens before the replay reads, so an event committed during the
     replay is either read by it or dispatched to the inbox, perhaps both.
-    Without `after` the stream starts at the newest event committed now.
+    Without `after` the stream starts at the newest event committed now;
+    with `motion_id` it holds that motion's events only.
     """
-    with feed.inbox() as inbox:
+    with feed.inbox(motion_id) as inbox:
         if after is None:
             async with feed.engine.connect() as connection:
                 after = await last_sequence(connection)
         replayed: set[int] = set()
-        async for event in replay(feed.engine, after):
+        async for event in replay(feed.engine, after, motion_id):
             replayed.add(event.sequence)
             yield event
         while True:

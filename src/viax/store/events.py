@@ -122,14 +122,21 @@ async def fetch_events_by_sequence(
 
 
 async def fetch_events_after(
-    connection: AsyncConnection, after: int, *, limit: int = 100
+    connection: AsyncConnection,
+    after: int,
+    *,
+    limit: int = 100,
+    motion_id: int | None = None,
 ) -> list[EventRecord]:
-    """Up to `limit` events with a sequence above `after`, in order."""
+    """Up to `limit` events with a sequence above `after`, in order.
+
+    With `motion_id`, only that motion's events.
+    """
+    query = select(motion_events).where(motion_events.c.sequence > after)
+    if motion_id is not None:
+        query = query.where(motion_events.c.motion_id == motion_id)
     result = await connection.execute(
-        select(motion_events)
-        .where(motion_events.c.sequence > after)
-        .order_by(motion_events.c.sequence)
-        .limit(limit)
+        query.order_by(motion_events.c.sequence).limit(limit)
     )
     return [event_from_row(row) for row in result]
 
