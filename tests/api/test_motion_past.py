@@ -136,3 +136,46 @@ async def test_as_of_judges_available_actions_at_that_instant(
 
     assert [v["code"] for v in accept(now["motion"])["blockedBy"]] == ["QUOTE_EXPIRED"]
     assert (accept(then)["allowed"], accept(then)["blockedBy"]) == (True, [])
+
+
+HISTORY = """
+query History($id: ID!) {
+  motion(id: $id) {
+    history(first: 10) {
+      edges { node { action motion { state availableActions {
+        action allowed blockedBy { code }
+      } } } }
+    }
+  }
+}
+"""
+
+
+async def test_an_event_moved_on_judges_its_actions_at_the_event(
+    sales: Session, clock: SetClock
+) -> None:
+    # given a quote issued and accepted on 5 January, read on 10 February
+    motion = await applied(
+        sales,
+        "StartMotion",
+        accountId=UMBRELLA,
+        channel="DIRECT",
+        lines=[{"productId": CRM_PRO, "quantity": 4}],
+    )
+    clock.set(2027, 1, 5)
+    motion = await step(sales, "IssueQuote", motion)
+    await step(sales, "AcceptQuote", motion)
+    clock.set(2027, 2, 10)
+
+    # when the history shows the motion as the quote left it
+    data = await sales.run(HISTORY, "History", id=motion["id"])
+    (quoted,) = [
+        edge["node"]["motion"]
+        for edge in data["motion"]["history"]["edges"]
+        if edge["node"]["action"] == "ISSUE_QUOTE"
+    ]
+
+    # then acceptance is judged as it stood then, before the quote expired
+    (accept,) = [a for a in quoted["availableActions"] if a["action"] == "ACCEPT_QUOTE"]
+    assert quoted["state"] == "QUOTED"
+    assert (accept["allowed"], accept["blockedBy"]) == (True, [])

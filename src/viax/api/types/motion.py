@@ -147,7 +147,9 @@ class MotionEvent(relay.Node):
         motion = Motion.visible(info, snapshot)
         if motion is None or snapshot is None:
             raise LookupError(f"motion {self.motion_id} of an event is not visible")
-        return Motion.of(snapshot, complete=True) if rebuilt else motion
+        if not rebuilt:
+            return motion
+        return Motion.of(snapshot, complete=True, judged_at=self.at)
 
 
 def _change_of(event: EventRecord) -> int | None:
