@@ -89,6 +89,21 @@ async def carry_out(
         return await step(ops, "RecordFulfilment", motion, lines=lines)
 
 
+async def discounted_deal(connect: Any, sales: Session) -> dict[str, Any]:
+    """20 CRM-PRO for 2027 at a 20 % discount, approved and fulfilled."""
+    started = await applied(
+        sales,
+        "StartMotion",
+        accountId=UMBRELLA,
+        channel="DIRECT",
+        lines=[{"productId": CRM_PRO, "quantity": 20, "discountPercent": "20"}],
+    )
+    started = await step(sales, "IssueQuote", started)
+    async with connect("deal_desk", "desk@house") as desk:
+        started = await step(desk, "ApproveMotion", started)
+    return await carry_out(connect, sales, started, "2027-01-01")
+
+
 def waterfall(motion: dict[str, Any]) -> list[list[tuple[str, str]]]:
     return [
         [(s["step"], s["amount"]["amount"]) for s in line["steps"]]
@@ -181,16 +196,9 @@ async def test_fewer_seats_are_a_credit_that_is_invoiced_and_paid(
             amount="-1629.25",
         )
 
-    # the 5 removed seats are credited at the 5 % tier the 20 were held at
-    assert waterfall(quoted) == [
-        [
-            ("LIST", "-1715.00"),
-            ("VOLUME", "85.75"),
-            ("DISCOUNT", "0.00"),
-            ("NET", "-1629.25"),
-        ]
-    ]
-    assert quoted["quote"]["listTotal"]["amount"] == "-1715.00"
+    # the 5 removed seats are credited at the 46.55 a seat and month paid
+    assert waterfall(quoted) == [[("LIST", "-1629.25"), ("NET", "-1629.25")]]
+    assert quoted["quote"]["listTotal"]["amount"] == "-1629.25"
     assert quoted["quote"]["lines"][0]["unitNet"]["amount"] == "325.85"
     assert quoted["order"] is None
     assert (wrong["code"], inexact["code"]) == ("AMOUNT_MISMATCH", "AMOUNT_MISMATCH")
@@ -204,6 +212,59 @@ async def test_fewer_seats_are_a_credit_that_is_invoiced_and_paid(
     assert done["invoice"]["amount"]["amount"] == "-1629.25"
     assert done["payment"]["amount"]["amount"] == "-1629.25"
     assert done["entitlements"] == []
+
+
+async def test_fewer_seats_bought_at_a_discount_are_credited_at_what_was_paid(
+    connect: Any, sales: Session, clock: SetClock
+) -> None:
+    # given 20 CRM-PRO bought at 5 % volume and 20 % discount: 8,937.60 for
+    # the year, 37.24 a seat and month
+    parent = await discounted_deal(connect, sales)
+    clock.set(2027, 5, 20)
+
+    # when 5 seats go from 1 June, with no discount asked for
+    amendment = await amended(sales, parent, [{"productId": CRM_PRO, "quantity": -5}])
+    amendment = await step(sales, "IssueQuote", amendment)
+    quoted = await read(sales, amendment)
+    amendment = await carry_out(connect, sales, amendment, "2027-06-01")
+
+    # then the credit is 37.24 x 5 x 7 months, not the 1,629.25 of the list
+    # price less the tier, and no approval is needed for it
+    assert quoted["state"] == "QUOTED"
+    assert quoted["approval"] is None
+    assert waterfall(quoted) == [[("LIST", "-1303.40"), ("NET", "-1303.40")]]
+    assert quoted["quote"]["total"]["amount"] == "-1303.40"
+    (line,) = quoted["quote"]["lines"]
+    assert line["unitNet"]["amount"] == "260.68"
+    done = await read(sales, amendment)
+    assert done["order"]["total"]["amount"] == "-1303.40"
+    assert holding(await read(sales, parent))[-1] == (
+        "CRM-PRO",
+        15,
+        "2027-06-01",
+        "2027-12-31",
+        "ACTIVE",
+    )
+
+
+async def test_a_discount_on_a_reduction_is_refused(
+    connect: Any, sales: Session, clock: SetClock
+) -> None:
+    parent = await first_deal(connect, sales)
+    clock.set(2027, 5, 20)
+
+    result = await amend(
+        sales,
+        parent,
+        [
+            {"productId": CRM_PRO, "quantity": -5, "discountPercent": "10"},
+            {"productId": SUPPORT, "quantity": 2, "discountPercent": "10"},
+        ],
+    )
+
+    assert result["code"] == "INVALID_INPUT"
+    assert "line 1: a reduction is credited at the net paid" in result["message"]
+    assert "line 2" not in result["message"]
 
 
 async def test_fewer_seats_leave_the_parent_from_the_effective_date(
@@ -320,17 +381,7 @@ async def test_a_discount_on_the_change_needs_deal_desk_though_the_parent_had_no
 async def test_the_discount_of_an_untouched_parent_line_does_not_count(
     connect: Any, sales: Session, clock: SetClock
 ) -> None:
-    started = await applied(
-        sales,
-        "StartMotion",
-        accountId=UMBRELLA,
-        channel="DIRECT",
-        lines=[{"productId": CRM_PRO, "quantity": 20, "discountPercent": "20"}],
-    )
-    started = await step(sales, "IssueQuote", started)
-    async with connect("deal_desk", "desk@house") as desk:
-        started = await step(desk, "ApproveMotion", started)
-    parent = await carry_out(connect, sales, started, "2027-01-01")
+    parent = await discounted_deal(connect, sales)
     clock.set(2027, 5, 20)
 
     amendment = await amended(sales, parent, [{"productId": SUPPORT, "quantity": 3}])

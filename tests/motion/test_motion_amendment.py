@@ -53,12 +53,13 @@ def test_the_larger_total_decides_the_tier(held: int, change: int, tier: int) ->
     assert tier_quantity(held, change) == tier
 
 
-def test_a_reduction_is_credited_at_the_tier_it_was_held_at() -> None:
+def test_a_reduction_is_credited_at_the_net_the_parent_paid() -> None:
     lines = (Line(1, SEATS.id, -12),)
 
     priced = price_amendment(
         lines,
         {SEATS.id: SEATS},
+        fulfilled(),
         {SEATS.id: 20},
         currency="EUR",
         months=7,
@@ -66,15 +67,40 @@ def test_a_reduction_is_credited_at_the_tier_it_was_held_at() -> None:
         model=MODEL,
     )
 
-    # 10.00 x -12 x 7 months; the 20 held reach the 5 % tier
+    # the 20 seats cost 1,938.00 for 12 months after 5 % and 15 %: 8.075 a
+    # seat and month, so 12 seats for 7 months are 678.30, not the 798.00
+    # that the list price less the 5 % tier alone would credit
     (line,) = priced.lines
     assert [(s.step, s.amount, s.subtotal) for s in line.steps] == [
-        ("LIST", -84000, -84000),
-        ("VOLUME", 4200, -79800),
-        ("DISCOUNT", 0, -79800),
-        ("NET", -79800, -79800),
+        ("LIST", -67830, -67830),
+        ("NET", -67830, -67830),
     ]
-    assert (priced.list_total, priced.total, line.unit_net) == (-84000, -79800, 6650)
+    assert (priced.list_total, priced.total) == (-67830, -67830)
+    assert (line.unit_list, line.unit_net, line.discount_percent) == (808, 5652, 0)
+
+
+def test_an_increase_still_runs_down_the_waterfall_at_the_new_total() -> None:
+    lines = (Line(1, SEATS.id, 5),)
+
+    priced = price_amendment(
+        lines,
+        {SEATS.id: SEATS},
+        fulfilled(),
+        {SEATS.id: 20},
+        currency="EUR",
+        months=7,
+        partner_rate=None,
+        model=MODEL,
+    )
+
+    # 10.00 x 5 x 7 months at the 5 % tier of the 25 held afterwards
+    (line,) = priced.lines
+    assert [(s.step, s.amount) for s in line.steps] == [
+        ("LIST", 35000),
+        ("VOLUME", -1750),
+        ("DISCOUNT", 0),
+        ("NET", 33250),
+    ]
 
 
 def test_a_cut_ends_whole_entitlements_and_keeps_the_rest_from_the_day() -> None:

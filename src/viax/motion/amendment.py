@@ -1,12 +1,12 @@
 """Amendments: changes in units to an agreement in force, co-termed to its end.
 
 An amendment's lines are changes in units per product, negative to reduce.
-Each line runs down the new-business waterfall over the whole months that
-remain from the effective date to the amended agreement's last day, so a
-reduction, with its negative units, is a credit. The volume tier is the one
-the agreement reaches with the larger of its units of the product before and
-after the change: added units earn the tier of the new total, and removed
-units are credited at the tier they were held at. Nothing already held is
+Both run over the whole months that remain from the effective date to the
+amended agreement's last day. Added units run down the new-business
+waterfall, at the volume tier of the agreement's new total of the product.
+Removed units are a credit at what the customer paid for them (price
+identity): the parent's net per unit and month times the months left, with
+no tier, partner rate or discount taken again. Nothing already held is
 priced again.
 """
 
@@ -15,10 +15,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 from datetime import date, timedelta
-from decimal import Decimal
+from decimal import ROUND_HALF_EVEN, Decimal
 from typing import TYPE_CHECKING
 
-from viax.motion.pricing import PricedLines, price_hash, price_line
+from viax.motion.pricing import LIST, NET, PricedLines, price_hash, price_line
 from viax.motion.snapshot import (
     Entitlement,
     EntitlementStatus,
@@ -28,7 +28,9 @@ from viax.motion.snapshot import (
     MotionSnapshot,
     MotionState,
     Order,
+    PriceStep,
     Product,
+    QuoteLine,
 )
 from viax.motion.terms import whole_months
 
@@ -47,6 +49,8 @@ HOLDING = frozenset(
     }
 )
 """A motion holds what it bought only once something was fulfilled."""
+
+_WHOLE = Decimal(1)
 
 
 def in_force(held: Entitlement, on: date) -> bool:
@@ -96,9 +100,58 @@ def tier_quantity(held: int, change: int) -> int:
     return max(held, held + change)
 
 
+def monthly_unit_net(motion: MotionSnapshot, product_id: int) -> Decimal | None:
+    """What one unit of the product added by the motion's order cost a month.
+
+    The net of the order's lines that add the product over their units and
+    the quote's months; None when the motion did not order it.
+    """
+    order, quote = motion.order, motion.quote
+    if order is None or quote is None or quote.term_months < 1:
+        return None
+    added = [o for o in order.lines if o.product_id == product_id and o.quantity > 0]
+    units = sum(line.quantity for line in added)
+    if units == 0:
+        return None
+    return Decimal(sum(line.net for line in added)) / (units * quote.term_months)
+
+
+def price_credit_line(
+    line: Line, product: Product, monthly: Decimal, months: int
+) -> QuoteLine:
+    """Removed units at the net paid for them over the months left.
+
+    LIST is that previous net and NET the same credit: nothing is deducted
+    again, so the customer is credited exactly what those months cost.
+    """
+    credit = int((monthly * line.quantity * months).quantize(_WHOLE, ROUND_HALF_EVEN))
+    steps = (PriceStep(LIST, credit, credit), PriceStep(NET, credit, credit))
+    unit_net = int((Decimal(credit) / line.quantity).quantize(_WHOLE, ROUND_HALF_EVEN))
+    return QuoteLine(
+        position=line.position,
+        product_id=product.id,
+        sku=product.sku,
+        quantity=line.quantity,
+        discount_percent=Decimal(0),
+        unit_list=int(monthly.quantize(_WHOLE, ROUND_HALF_EVEN)),
+        steps=steps,
+        unit_net=unit_net,
+        net=credit,
+    )
+
+
+def credit_rate(parent: MotionSnapshot, product_id: int) -> Decimal:
+    """The parent's net per unit and month of a product, which a credit repays."""
+    monthly = monthly_unit_net(parent, product_id)
+    if monthly is None:
+        raise ValueError(f"product {product_id} is not on the parent's order")
+    return monthly
+
+
 def price_amendment(
     lines: Sequence[Line],
     products: Mapping[int, Product],
+    parent: MotionSnapshot,
     held: Mapping[int, int],
     *,
     currency: str,
@@ -116,6 +169,13 @@ def price_amendment(
             partner_rate=partner_rate,
             model=model,
             tier_quantity=tier_quantity(held.get(line.product_id, 0), line.quantity),
+        )
+        if line.quantity > 0
+        else price_credit_line(
+            line,
+            products[line.product_id],
+            credit_rate(parent, line.product_id),
+            months,
         )
         for line in lines
     )

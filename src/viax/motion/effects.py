@@ -214,6 +214,7 @@ def _amendment_priced(
     return months, price_amendment(
         motion.lines,
         call.context.products,
+        parent,
         held,
         currency=motion.currency,
         months=months,

@@ -93,7 +93,8 @@ def amendment_effective_date(call: GuardCall) -> Iterator[Problem]:
 @guard(
     "amendment_changes",
     GuardCode.INVALID_INPUT,
-    "each line changes one product by a non-zero number of units",
+    "each line changes one product by a non-zero number of units; a reduction "
+    "takes no discount",
     needs_input=True,
 )
 def amendment_changes(call: GuardCall) -> Iterator[Problem]:
@@ -114,6 +115,11 @@ def amendment_changes(call: GuardCall) -> Iterator[Problem]:
         if line.product_id in seen:
             yield f"line {line.position}: the product is changed on another line"
         seen.add(line.product_id)
+        if whole and change < 0 and line.discount_percent:
+            yield (
+                f"line {line.position}: a reduction is credited at the net paid "
+                "for its units and takes no discount"
+            )
 
 
 @guard(
