@@ -342,6 +342,63 @@ async def test_a_reduction_fulfilled_after_another_took_the_units_is_refused(
     assert "holds 5 CRM-PRO on 2027-07-01" in result["message"]
 
 
+async def test_units_an_earlier_amendment_added_are_reduced_first(
+    connect: Any, sales: Session, clock: SetClock
+) -> None:
+    # given 20 CRM-PRO and 5 more from 1 June at 10 % off: 1,466.33 for 35
+    # seat months
+    parent = await first_deal(connect, sales)
+    clock.set(2027, 5, 20)
+    added = await amended(
+        sales, parent, [{"productId": CRM_PRO, "quantity": 5, "discountPercent": "10"}]
+    )
+    added = await carry_out(
+        connect, sales, await step(sales, "IssueQuote", added), "2027-06-01"
+    )
+
+    # when 22 go from 1 July, more than the parent alone holds
+    cut = await amended(
+        sales, parent, [{"productId": CRM_PRO, "quantity": -22}], "2027-07-01"
+    )
+    cut = await step(sales, "IssueQuote", cut)
+    quoted = await read(sales, cut)
+    cut = await carry_out(connect, sales, cut, "2027-07-01")
+
+    # then the 5 added last go first, at their own net, then 17 of the
+    # parent's at 46.55: (1,466.33 / 7 + 17 x 46.55) x 6 months
+    assert waterfall(quoted) == [[("LIST", "-6004.95"), ("NET", "-6004.95")]]
+    assert holding(await read(sales, added)) == [
+        ("CRM-PRO", 5, "2027-06-01", "2027-06-30", "ACTIVE")
+    ]
+    assert holding(await read(sales, parent)) == [
+        ("CRM-PRO", 20, "2027-01-02", "2027-06-30", "ACTIVE"),
+        ("ONBOARD", 1, "2027-01-02", None, "ACTIVE"),
+        ("CRM-PRO", 3, "2027-07-01", "2027-12-31", "ACTIVE"),
+    ]
+    # and the earlier amendment changed by an event of its own naming the cut
+    after = (await sales.run(MOTIONS, "Returns", id=added["id"]))["motion"]
+    events = [e["node"] for e in after["history"]["edges"]]
+    assert events[-1]["action"] == "APPLY_CHANGE"
+    assert events[-1]["change"]["id"] == cut["id"]
+    assert after["version"] == added["version"] + 1
+    for motion in (parent, added, cut):
+        rebuilt = await sales.run(
+            MOTIONS, "MotionAsOf", id=motion["id"], asOf=clock.now.isoformat()
+        )
+        assert holding(rebuilt["motion"]) == holding(await read(sales, motion))
+    # and only the 3 the parent still holds may come back
+    (line, _) = parent["order"]["lines"]
+    returned = await transition(
+        sales,
+        "RequestReturn",
+        motionId=parent["id"],
+        lines=[{"orderLineId": line["id"], "quantity": 4}],
+    )
+    assert returned["code"] == "QUANTITY_EXCEEDS_REMAINING"
+    assert "the 3 units of order line 1 still held" in returned["message"]
+    assert "17 removed by amendments" in returned["message"]
+
+
 async def test_taking_more_units_than_the_agreement_holds_is_refused(
     connect: Any, sales: Session, clock: SetClock
 ) -> None:

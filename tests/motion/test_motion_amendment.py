@@ -9,8 +9,9 @@ import pytest
 from tests.motion.motion_samples import MODEL, SEATS, SETUP, deal_in
 
 from viax.motion.amendment import (
+    agreement_cuts,
+    agreement_holders,
     price_amendment,
-    reduction_cuts,
     tier_quantity,
     units_in_force,
 )
@@ -59,8 +60,9 @@ def test_a_reduction_is_credited_at_the_net_the_parent_paid() -> None:
     priced = price_amendment(
         lines,
         {SEATS.id: SEATS},
-        fulfilled(),
+        (fulfilled(),),
         {SEATS.id: 20},
+        effective=EFFECTIVE,
         currency="EUR",
         months=7,
         partner_rate=None,
@@ -85,8 +87,9 @@ def test_an_increase_still_runs_down_the_waterfall_at_the_new_total() -> None:
     priced = price_amendment(
         lines,
         {SEATS.id: SEATS},
-        fulfilled(),
+        (fulfilled(),),
         {SEATS.id: 20},
+        effective=EFFECTIVE,
         currency="EUR",
         months=7,
         partner_rate=None,
@@ -106,12 +109,49 @@ def test_an_increase_still_runs_down_the_waterfall_at_the_new_total() -> None:
 def test_a_cut_ends_whole_entitlements_and_keeps_the_rest_from_the_day() -> None:
     parent = fulfilled()
 
-    ended, kept = reduction_cuts(parent, {SEATS.id: 15}, EFFECTIVE)
+    (cut,) = agreement_cuts((parent,), {SEATS.id: 15}, EFFECTIVE)
 
-    assert ended == (1, 2)
-    (rest,) = kept
+    assert (cut.ended, cut.taken) == ((1, 2), {SEATS.id: 15})
+    (rest,) = cut.kept
     assert (rest.position, rest.product_id, rest.quantity) == (4, SEATS.id, 5)
     assert (rest.starts_on, rest.ends_on) == (EFFECTIVE, date(2026, 3, 31))
+
+
+def added_by_amendment(parent: MotionSnapshot, seats: int) -> MotionSnapshot:
+    """A fulfilled amendment of the parent holding `seats` more from EFFECTIVE."""
+    assert parent.entitlements[0].ends_on is not None
+    return replace(
+        parent,
+        id=parent.id + 1,
+        kind=MotionKind.AMENDMENT,
+        parent_id=parent.id,
+        entitlements=(
+            Entitlement(1, SEATS.id, seats, EFFECTIVE, parent.entitlements[0].ends_on),
+        ),
+    )
+
+
+def test_a_cut_takes_the_units_an_amendment_added_before_the_parents() -> None:
+    parent = fulfilled()
+    added = added_by_amendment(parent, 4)
+    holders = agreement_holders(parent, (added,), None)
+
+    first, second = agreement_cuts(holders, {SEATS.id: 9}, date(2025, 7, 1))
+
+    assert [holder.id for holder in holders] == [added.id, parent.id]
+    assert (first.holder.id, first.ended, first.kept, first.taken) == (
+        added.id,
+        (1,),
+        (),
+        {SEATS.id: 4},
+    )
+    assert (second.holder.id, second.ended, second.taken) == (
+        parent.id,
+        (1,),
+        {SEATS.id: 5},
+    )
+    assert [(e.quantity, e.starts_on) for e in second.kept] == [(5, date(2025, 7, 1))]
+    assert first.ends_on == second.ends_on == date(2025, 6, 30)
 
 
 def test_units_in_force_count_the_day_only() -> None:

@@ -145,29 +145,21 @@ def test_returns_under_way_hold_units_and_withdrawn_ones_do_not() -> None:
     assert returnable(parent, siblings, 8) == {1: 20, 2: 1}
 
 
-def reduction(state: MotionState, units: int, motion_id: int) -> MotionSnapshot:
-    """An amendment that removed seats of the agreement, in a state."""
-    base = fulfilled()
-    assert base.order is not None
-    removal = OrderLine(1, SEATS.id, -units, -units, -8075, -8075 * units)
-    return replace(
-        base,
-        id=motion_id,
-        kind=MotionKind.AMENDMENT,
-        state=state,
-        parent_id=7,
-        lines=(Line(1, SEATS.id, -units),),
-        order=replace(base.order, lines=(removal,)),
-        entitlements=(),
+def amended(parent: MotionSnapshot, kept: int) -> MotionSnapshot:
+    """The parent once an amendment left it `kept` seats from 60 days on."""
+    seats = [e for e in parent.entitlements if e.product_id == SEATS.id]
+    cut = max(e.starts_on for e in seats) + 60 * DAY
+    ended = tuple(
+        replace(e, ends_on=cut - DAY) if e.product_id == SEATS.id else e
+        for e in parent.entitlements
     )
+    rest = Entitlement(9, SEATS.id, kept, cut, seats[0].ends_on)
+    return replace(parent, entitlements=(*ended, rest))
 
 
 def test_units_amendments_removed_are_not_returnable() -> None:
-    parent = fulfilled()
-    siblings = (
-        reduction(MotionState.FULFILLED, 6, 8),
-        child(MotionState.ORDERED, 5, 9),
-    )
+    parent = amended(fulfilled(), 14)
+    siblings = (child(MotionState.ORDERED, 5, 9),)
 
     found = returnable_lines(parent, siblings, None)
 
@@ -176,16 +168,7 @@ def test_units_amendments_removed_are_not_returnable() -> None:
 
 
 def test_units_held_are_those_that_run_on_after_the_last_change() -> None:
-    parent = fulfilled()
-    seats = [e for e in parent.entitlements if e.product_id == SEATS.id]
-    cut = max(e.starts_on for e in seats) + 60 * DAY
-    ended = tuple(
-        replace(e, ends_on=cut - DAY) if e.product_id == SEATS.id else e
-        for e in parent.entitlements
-    )
-    kept = Entitlement(9, SEATS.id, 14, cut, seats[0].ends_on)
-
-    held = units_held(replace(parent, entitlements=(*ended, kept)))
+    held = units_held(amended(fulfilled(), 14))
 
     assert (held[SEATS.id], held[SETUP.id]) == (14, 1)
 

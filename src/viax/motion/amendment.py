@@ -13,7 +13,7 @@ priced again.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from decimal import ROUND_HALF_EVEN, Decimal
 from typing import TYPE_CHECKING
@@ -121,39 +121,51 @@ def price_credit_line(
 ) -> QuoteLine:
     """Removed units at the net paid for them over the months left.
 
-    LIST is that previous net and NET the same credit: nothing is deducted
-    again, so the customer is credited exactly what those months cost.
+    `monthly` is what all the removed units cost a month. LIST is that
+    previous net for the months left and NET the same credit: nothing is
+    deducted again, so the customer is credited exactly what was paid.
     """
-    credit = int((monthly * line.quantity * months).quantize(_WHOLE, ROUND_HALF_EVEN))
+    credit = -int((monthly * months).quantize(_WHOLE, ROUND_HALF_EVEN))
     steps = (PriceStep(LIST, credit, credit), PriceStep(NET, credit, credit))
     unit_net = int((Decimal(credit) / line.quantity).quantize(_WHOLE, ROUND_HALF_EVEN))
+    unit_list = monthly / -line.quantity
     return QuoteLine(
         position=line.position,
         product_id=product.id,
         sku=product.sku,
         quantity=line.quantity,
         discount_percent=Decimal(0),
-        unit_list=int(monthly.quantize(_WHOLE, ROUND_HALF_EVEN)),
+        unit_list=int(unit_list.quantize(_WHOLE, ROUND_HALF_EVEN)),
         steps=steps,
         unit_net=unit_net,
         net=credit,
     )
 
 
-def credit_rate(parent: MotionSnapshot, product_id: int) -> Decimal:
-    """The parent's net per unit and month of a product, which a credit repays."""
-    monthly = monthly_unit_net(parent, product_id)
-    if monthly is None:
-        raise ValueError(f"product {product_id} is not on the parent's order")
+def credit_rate(
+    holders: Sequence[MotionSnapshot], product_id: int, units: int, effective: date
+) -> Decimal:
+    """What the units a reduction removes cost a month, at the nets paid.
+
+    The units come from the holders as `agreement_cuts` takes them, each at
+    the net per unit and month of the motion that bought them.
+    """
+    monthly = Decimal(0)
+    for cut in agreement_cuts(holders, {product_id: units}, effective):
+        rate = monthly_unit_net(cut.holder, product_id)
+        if rate is None:
+            raise ValueError(f"motion {cut.holder.id} did not order {product_id}")
+        monthly += rate * cut.taken[product_id]
     return monthly
 
 
 def price_amendment(
     lines: Sequence[Line],
     products: Mapping[int, Product],
-    parent: MotionSnapshot,
+    holders: Sequence[MotionSnapshot],
     held: Mapping[int, int],
     *,
+    effective: date,
     currency: str,
     months: int,
     partner_rate: Decimal | None,
@@ -174,7 +186,7 @@ def price_amendment(
         else price_credit_line(
             line,
             products[line.product_id],
-            credit_rate(parent, line.product_id),
+            credit_rate(holders, line.product_id, -line.quantity, effective),
             months,
         )
         for line in lines
@@ -205,21 +217,63 @@ def signed_fulfilment(
     )
 
 
-def reduction_cuts(
-    parent: MotionSnapshot, cuts: Mapping[int, int], effective: date
-) -> tuple[tuple[int, ...], tuple[Entitlement, ...]]:
-    """How the parent gives up units of each product from the effective date.
+@dataclass(frozen=True, slots=True)
+class Cut:
+    """What one motion holding the agreement's units gives up from a day.
 
-    `cuts` holds the units to give up by product. Returns the positions of
-    the parent's entitlements that end the day before the effective date,
-    and what each keeps from that day on as a new entitlement. The guards
-    make sure every entitlement cut started before that day.
+    `ended` are the positions of its entitlements that end on `ends_on`, the
+    day before, `kept` what each keeps from that day on as a new
+    entitlement, and `taken` the units given up by product.
     """
+
+    holder: MotionSnapshot
+    ended: tuple[int, ...]
+    ends_on: date
+    kept: tuple[Entitlement, ...]
+    taken: Mapping[int, int]
+
+
+def agreement_holders(
+    parent: MotionSnapshot, siblings: Iterable[MotionSnapshot], excluding: int | None
+) -> tuple[MotionSnapshot, ...]:
+    """The motions whose units the agreement holds, newest first.
+
+    The parent's amendments that hold units, the latest first, then the
+    parent: a reduction takes the units added last before the older ones.
+    """
+    amendments = [
+        amendment
+        for amendment in amendments_of(siblings)
+        if amendment.id != excluding and amendment.entitlements
+    ]
+    amendments.sort(key=lambda amendment: amendment.id, reverse=True)
+    return (*amendments, parent)
+
+
+def agreement_cuts(
+    holders: Iterable[MotionSnapshot], cuts: Mapping[int, int], effective: date
+) -> tuple[Cut, ...]:
+    """How the holders give up the units of `cuts` (by product), in their order."""
     left = dict(cuts)
+    found: list[Cut] = []
+    for holder in holders:
+        before = dict(left)
+        ended, kept = _cut(holder, left, effective)
+        if ended:
+            taken = {p: n - left[p] for p, n in before.items() if left[p] < n}
+            found.append(Cut(holder, ended, day_before(effective), kept, taken))
+    return tuple(found)
+
+
+def _cut(
+    holder: MotionSnapshot, left: dict[int, int], effective: date
+) -> tuple[tuple[int, ...], tuple[Entitlement, ...]]:
+    # Takes what it can from `left`, which keeps what is still to be cut; the
+    # guards make sure every entitlement cut started before the day.
     ended: list[int] = []
     kept: list[Entitlement] = []
-    position = max((held.position for held in parent.entitlements), default=0)
-    for held in parent.entitlements:
+    position = max((held.position for held in holder.entitlements), default=0)
+    for held in holder.entitlements:
         wanted = left.get(held.product_id, 0)
         if wanted == 0 or not in_force(held, effective):
             continue
@@ -238,15 +292,15 @@ def reduction_cuts(
 
 
 def latest_start_from(
-    parent: MotionSnapshot, product_id: int, effective: date
+    held: Iterable[Entitlement], product_id: int, effective: date
 ) -> date | None:
-    """When the parent's units of a product last start, on or after `effective`."""
+    """When units of a product last start, on or after `effective`."""
     starts = [
-        held.starts_on
-        for held in parent.entitlements
-        if held.product_id == product_id
-        and held.status is EntitlementStatus.ACTIVE
-        and held.starts_on >= effective
+        entitlement.starts_on
+        for entitlement in held
+        if entitlement.product_id == product_id
+        and entitlement.status is EntitlementStatus.ACTIVE
+        and entitlement.starts_on >= effective
     ]
     return max(starts, default=None)
 

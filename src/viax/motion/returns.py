@@ -35,7 +35,6 @@ from viax.motion.pricing import (
 )
 from viax.motion.snapshot import (
     Channel,
-    EntitlementStatus,
     Line,
     MotionKind,
     MotionSnapshot,
@@ -126,20 +125,19 @@ class Returnable:
         return self.fulfilled - self.returned - self.removed - self.returning
 
 
-def removed_by_amendments(siblings: Iterable[MotionSnapshot]) -> Counter[int]:
-    """Units of each product that amendments took off the agreement, by product.
+def removed_by_amendments(parent: MotionSnapshot) -> Counter[int]:
+    """Units of each product that amendments took off the parent, by product.
 
-    They count once fulfilled, whenever they take effect: the amendment
-    credited them, so they are no longer the customer's to return.
+    What was fulfilled and not returned, less what the parent holds from its
+    last change on. They count once the amendment is fulfilled, whenever it
+    takes effect: it credited them, so they are no longer the customer's to
+    return.
     """
-    removed: Counter[int] = Counter()
-    for sibling in siblings:
-        if sibling.kind is not MotionKind.AMENDMENT or sibling.order is None:
-            continue
-        for line in sibling.order.lines:
-            if line.quantity < 0:
-                removed[line.product_id] += abs(line.fulfilled_quantity)
-    return removed
+    kept: Counter[int] = Counter()
+    for line in () if parent.order is None else parent.order.lines:
+        kept[line.product_id] += line.fulfilled_quantity - line.returned_quantity
+    held = units_held(parent)
+    return Counter({p: units - held[p] for p, units in kept.items() if units > held[p]})
 
 
 def returnable_lines(
@@ -153,7 +151,7 @@ def returnable_lines(
     siblings = tuple(siblings)
     lines = () if parent.order is None else parent.order.lines
     held = held_by_others(siblings, current, earlier=False)
-    removed = removed_by_amendments(siblings)
+    removed = removed_by_amendments(parent)
     found: dict[int, Returnable] = {}
     for line in sorted(lines, key=lambda o: o.position, reverse=True):
         before = Returnable(
@@ -329,13 +327,13 @@ def units_held(parent: MotionSnapshot) -> Counter[int]:
     """Active units of the parent by product, from their last change on.
 
     An amendment's reduction ends entitlements the day before it takes
-    effect and keeps the rest from that day, so the units that run on from
-    the latest start are the ones still held.
+    effect and keeps the rest from that day, so the active units in force on
+    the latest start of the product (revoked ones too mark a start) are the
+    ones still held.
     """
-    active = [e for e in parent.entitlements if e.status is EntitlementStatus.ACTIVE]
     held: Counter[int] = Counter()
-    for product_id in {e.product_id for e in active}:
-        same = [e for e in active if e.product_id == product_id]
+    for product_id in {e.product_id for e in parent.entitlements}:
+        same = [e for e in parent.entitlements if e.product_id == product_id]
         latest = max(e.starts_on for e in same)
         held[product_id] = units_in_force(same, latest).get(product_id, 0)
     return held
