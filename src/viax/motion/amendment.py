@@ -5,7 +5,8 @@ Both run over the whole months that remain from the effective date to the
 amended agreement's last day. Added units run down the new-business
 waterfall, at the volume tier of the agreement's new total of the product.
 Removed units are a credit at what the customer paid for them (price
-identity): the parent's net per unit and month times the months left, with
+identity): the net per unit and month of the order that bought them (the
+parent's or an earlier amendment's, newest first) times the months left, with
 no tier, partner rate or discount taken again. Nothing already held is
 priced again.
 """

@@ -204,9 +204,9 @@ def _reduction_problem(
     units = held.get(line.product_id, 0)
     if units + line.quantity < 0:
         yield (
-            f"line {line.position}: motion {parent.number} holds {units} "
-            f"{product.sku} on {effective}; a change of {line.quantity} would "
-            f"leave {units + line.quantity}"
+            f"line {line.position}: the agreement of motion {parent.number} "
+            f"holds {units} {product.sku} on {effective}; a change of "
+            f"{line.quantity} would leave {units + line.quantity}"
         )
     changed = latest_start_from(entitlements, line.product_id, effective)
     if changed is not None:
