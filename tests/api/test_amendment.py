@@ -89,6 +89,21 @@ async def carry_out(
         return await step(ops, "RecordFulfilment", motion, lines=lines)
 
 
+async def discounted_deal(connect: Any, sales: Session) -> dict[str, Any]:
+    """20 CRM-PRO for 2027 at a 20 % discount, approved and fulfilled."""
+    started = await applied(
+        sales,
+        "StartMotion",
+        accountId=UMBRELLA,
+        channel="DIRECT",
+        lines=[{"productId": CRM_PRO, "quantity": 20, "discountPercent": "20"}],
+    )
+    started = await step(sales, "IssueQuote", started)
+    async with connect("deal_desk", "desk@house") as desk:
+        started = await step(desk, "ApproveMotion", started)
+    return await carry_out(connect, sales, started, "2027-01-01")
+
+
 def waterfall(motion: dict[str, Any]) -> list[list[tuple[str, str]]]:
     return [
         [(s["step"], s["amount"]["amount"]) for s in line["steps"]]
@@ -181,16 +196,9 @@ async def test_fewer_seats_are_a_credit_that_is_invoiced_and_paid(
             amount="-1629.25",
         )
 
-    # the 5 removed seats are credited at the 5 % tier the 20 were held at
-    assert waterfall(quoted) == [
-        [
-            ("LIST", "-1715.00"),
-            ("VOLUME", "85.75"),
-            ("DISCOUNT", "0.00"),
-            ("NET", "-1629.25"),
-        ]
-    ]
-    assert quoted["quote"]["listTotal"]["amount"] == "-1715.00"
+    # the 5 removed seats are credited at the 46.55 a seat and month paid
+    assert waterfall(quoted) == [[("LIST", "-1629.25"), ("NET", "-1629.25")]]
+    assert quoted["quote"]["listTotal"]["amount"] == "-1629.25"
     assert quoted["quote"]["lines"][0]["unitNet"]["amount"] == "325.85"
     assert quoted["order"] is None
     assert (wrong["code"], inexact["code"]) == ("AMOUNT_MISMATCH", "AMOUNT_MISMATCH")
@@ -204,6 +212,59 @@ async def test_fewer_seats_are_a_credit_that_is_invoiced_and_paid(
     assert done["invoice"]["amount"]["amount"] == "-1629.25"
     assert done["payment"]["amount"]["amount"] == "-1629.25"
     assert done["entitlements"] == []
+
+
+async def test_fewer_seats_bought_at_a_discount_are_credited_at_what_was_paid(
+    connect: Any, sales: Session, clock: SetClock
+) -> None:
+    # given 20 CRM-PRO bought at 5 % volume and 20 % discount: 8,937.60 for
+    # the year, 37.24 a seat and month
+    parent = await discounted_deal(connect, sales)
+    clock.set(2027, 5, 20)
+
+    # when 5 seats go from 1 June, with no discount asked for
+    amendment = await amended(sales, parent, [{"productId": CRM_PRO, "quantity": -5}])
+    amendment = await step(sales, "IssueQuote", amendment)
+    quoted = await read(sales, amendment)
+    amendment = await carry_out(connect, sales, amendment, "2027-06-01")
+
+    # then the credit is 37.24 x 5 x 7 months, not the 1,629.25 of the list
+    # price less the tier, and no approval is needed for it
+    assert quoted["state"] == "QUOTED"
+    assert quoted["approval"] is None
+    assert waterfall(quoted) == [[("LIST", "-1303.40"), ("NET", "-1303.40")]]
+    assert quoted["quote"]["total"]["amount"] == "-1303.40"
+    (line,) = quoted["quote"]["lines"]
+    assert line["unitNet"]["amount"] == "260.68"
+    done = await read(sales, amendment)
+    assert done["order"]["total"]["amount"] == "-1303.40"
+    assert holding(await read(sales, parent))[-1] == (
+        "CRM-PRO",
+        15,
+        "2027-06-01",
+        "2027-12-31",
+        "ACTIVE",
+    )
+
+
+async def test_a_discount_on_a_reduction_is_refused(
+    connect: Any, sales: Session, clock: SetClock
+) -> None:
+    parent = await first_deal(connect, sales)
+    clock.set(2027, 5, 20)
+
+    result = await amend(
+        sales,
+        parent,
+        [
+            {"productId": CRM_PRO, "quantity": -5, "discountPercent": "10"},
+            {"productId": SUPPORT, "quantity": 2, "discountPercent": "10"},
+        ],
+    )
+
+    assert result["code"] == "INVALID_INPUT"
+    assert "line 1: a reduction is credited at the net paid" in result["message"]
+    assert "line 2" not in result["message"]
 
 
 async def test_fewer_seats_leave_the_parent_from_the_effective_date(
@@ -281,6 +342,63 @@ async def test_a_reduction_fulfilled_after_another_took_the_units_is_refused(
     assert "holds 5 CRM-PRO on 2027-07-01" in result["message"]
 
 
+async def test_units_an_earlier_amendment_added_are_reduced_first(
+    connect: Any, sales: Session, clock: SetClock
+) -> None:
+    # given 20 CRM-PRO and 5 more from 1 June at 10 % off: 1,466.33 for 35
+    # seat months
+    parent = await first_deal(connect, sales)
+    clock.set(2027, 5, 20)
+    added = await amended(
+        sales, parent, [{"productId": CRM_PRO, "quantity": 5, "discountPercent": "10"}]
+    )
+    added = await carry_out(
+        connect, sales, await step(sales, "IssueQuote", added), "2027-06-01"
+    )
+
+    # when 22 go from 1 July, more than the parent alone holds
+    cut = await amended(
+        sales, parent, [{"productId": CRM_PRO, "quantity": -22}], "2027-07-01"
+    )
+    cut = await step(sales, "IssueQuote", cut)
+    quoted = await read(sales, cut)
+    cut = await carry_out(connect, sales, cut, "2027-07-01")
+
+    # then the 5 added last go first, at their own net, then 17 of the
+    # parent's at 46.55: (1,466.33 / 7 + 17 x 46.55) x 6 months
+    assert waterfall(quoted) == [[("LIST", "-6004.95"), ("NET", "-6004.95")]]
+    assert holding(await read(sales, added)) == [
+        ("CRM-PRO", 5, "2027-06-01", "2027-06-30", "ACTIVE")
+    ]
+    assert holding(await read(sales, parent)) == [
+        ("CRM-PRO", 20, "2027-01-02", "2027-06-30", "ACTIVE"),
+        ("ONBOARD", 1, "2027-01-02", None, "ACTIVE"),
+        ("CRM-PRO", 3, "2027-07-01", "2027-12-31", "ACTIVE"),
+    ]
+    # and the earlier amendment changed by an event of its own naming the cut
+    after = (await sales.run(MOTIONS, "Returns", id=added["id"]))["motion"]
+    events = [e["node"] for e in after["history"]["edges"]]
+    assert events[-1]["action"] == "APPLY_CHANGE"
+    assert events[-1]["change"]["id"] == cut["id"]
+    assert after["version"] == added["version"] + 1
+    for motion in (parent, added, cut):
+        rebuilt = await sales.run(
+            MOTIONS, "MotionAsOf", id=motion["id"], asOf=clock.now.isoformat()
+        )
+        assert holding(rebuilt["motion"]) == holding(await read(sales, motion))
+    # and only the 3 the parent still holds may come back
+    (line, _) = parent["order"]["lines"]
+    returned = await transition(
+        sales,
+        "RequestReturn",
+        motionId=parent["id"],
+        lines=[{"orderLineId": line["id"], "quantity": 4}],
+    )
+    assert returned["code"] == "QUANTITY_EXCEEDS_REMAINING"
+    assert "the 3 units of order line 1 still held" in returned["message"]
+    assert "17 removed by amendments" in returned["message"]
+
+
 async def test_taking_more_units_than_the_agreement_holds_is_refused(
     connect: Any, sales: Session, clock: SetClock
 ) -> None:
@@ -320,17 +438,7 @@ async def test_a_discount_on_the_change_needs_deal_desk_though_the_parent_had_no
 async def test_the_discount_of_an_untouched_parent_line_does_not_count(
     connect: Any, sales: Session, clock: SetClock
 ) -> None:
-    started = await applied(
-        sales,
-        "StartMotion",
-        accountId=UMBRELLA,
-        channel="DIRECT",
-        lines=[{"productId": CRM_PRO, "quantity": 20, "discountPercent": "20"}],
-    )
-    started = await step(sales, "IssueQuote", started)
-    async with connect("deal_desk", "desk@house") as desk:
-        started = await step(desk, "ApproveMotion", started)
-    parent = await carry_out(connect, sales, started, "2027-01-01")
+    parent = await discounted_deal(connect, sales)
     clock.set(2027, 5, 20)
 
     amendment = await amended(sales, parent, [{"productId": SUPPORT, "quantity": 3}])

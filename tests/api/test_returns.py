@@ -17,6 +17,7 @@ from tests.api.conftest import (
     serving,
     transition,
 )
+from tests.api.test_amendment import amended, carry_out
 from tests.api.test_renewal import (
     CRM_PRO,
     ONBOARD,
@@ -242,6 +243,70 @@ async def test_returning_more_than_is_left_is_refused(
     assert too_many["code"] == "QUANTITY_EXCEEDS_REMAINING"
     assert "the 5 units of order line 1" in too_many["message"]
     assert after_cancel["__typename"] == "TransitionApplied"
+
+
+async def test_units_an_amendment_removed_are_not_returned_again(
+    connect: Any, sales: Session, clock: SetClock
+) -> None:
+    # given 20 CRM-PRO of which an amendment removed 5 from 1 February
+    parent = await deal(connect, sales)
+    clock.set(2027, 1, 10)
+    amendment = await amended(
+        sales, parent, [{"productId": CRM_PRO, "quantity": -5}], "2027-02-01"
+    )
+    amendment = await step(sales, "IssueQuote", amendment)
+    await carry_out(connect, sales, amendment, "2027-02-01")
+
+    # when 16 are asked back, then the 15 still held
+    too_many = await request_return(sales, parent, 16)
+    held = await request_return(sales, parent, 15)
+    back = await complete(
+        connect, sales, await step(sales, "IssueQuote", held["motion"])
+    )
+
+    # then the 5 credited by the amendment are not refunded a second time
+    assert too_many["code"] == "QUANTITY_EXCEEDS_REMAINING"
+    assert (
+        "the 15 units of order line 1 still held: 20 fulfilled, 0 returned, "
+        "5 removed by amendments and 0 being returned"
+    ) in too_many["message"]
+    # 15/20 of the line's 11,172.00
+    assert refunds(await read(sales, back)) == [
+        (15, "8379.00", [("LIST", "8379.00"), ("NET", "8379.00")])
+    ]
+    after = await returns_of(sales, parent)
+    assert [line["returnedQuantity"] for line in after["order"]["lines"]] == [15, 0]
+    again = await request_return(sales, parent, 1)
+    assert again["code"] == "QUANTITY_EXCEEDS_REMAINING"
+    assert "the 0 units of order line 1 still held" in again["message"]
+
+
+async def test_a_return_under_way_cannot_take_units_an_amendment_removed_since(
+    connect: Any, sales: Session, clock: SetClock
+) -> None:
+    # given a return of 18 of the 20 CRM-PRO, still a draft
+    parent = await deal(connect, sales)
+    clock.set(2027, 1, 10)
+    started = await request_return(sales, parent, 18)
+    assert started["__typename"] == "TransitionApplied"
+
+    # when an amendment removes 5 from 1 February before it is quoted
+    amendment = await amended(
+        sales, parent, [{"productId": CRM_PRO, "quantity": -5}], "2027-02-01"
+    )
+    amendment = await step(sales, "IssueQuote", amendment)
+    await carry_out(connect, sales, amendment, "2027-02-01")
+    quoted = await transition(
+        sales,
+        "IssueQuote",
+        motionId=started["motion"]["id"],
+        expectedVersion=started["motion"]["version"],
+    )
+
+    # then the return is refused: 15 are held from 1 February on
+    assert quoted["code"] == "NOT_RETURNABLE"
+    assert "holds 15 active units" in quoted["message"]
+    assert "fewer than the 18 being returned" in quoted["message"]
 
 
 async def test_a_draft_motion_is_not_returnable(sales: Session) -> None:

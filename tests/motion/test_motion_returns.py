@@ -44,6 +44,8 @@ from viax.motion.returns import (
     return_approvals,
     return_lines,
     returnable,
+    returnable_lines,
+    units_held,
 )
 from viax.motion.snapshot import (
     Action,
@@ -141,6 +143,34 @@ def test_returns_under_way_hold_units_and_withdrawn_ones_do_not() -> None:
 
     assert returnable(parent, siblings, None) == {1: 15, 2: 1}
     assert returnable(parent, siblings, 8) == {1: 20, 2: 1}
+
+
+def amended(parent: MotionSnapshot, kept: int) -> MotionSnapshot:
+    """The parent once an amendment left it `kept` seats from 60 days on."""
+    seats = [e for e in parent.entitlements if e.product_id == SEATS.id]
+    cut = max(e.starts_on for e in seats) + 60 * DAY
+    ended = tuple(
+        replace(e, ends_on=cut - DAY) if e.product_id == SEATS.id else e
+        for e in parent.entitlements
+    )
+    rest = Entitlement(9, SEATS.id, kept, cut, seats[0].ends_on)
+    return replace(parent, entitlements=(*ended, rest))
+
+
+def test_units_amendments_removed_are_not_returnable() -> None:
+    parent = amended(fulfilled(), 14)
+    siblings = (child(MotionState.ORDERED, 5, 9),)
+
+    found = returnable_lines(parent, siblings, None)
+
+    assert returnable(parent, siblings, None) == {1: 9, 2: 1}
+    assert (found[1].fulfilled, found[1].removed, found[1].returning) == (20, 6, 5)
+
+
+def test_units_held_are_those_that_run_on_after_the_last_change() -> None:
+    held = units_held(amended(fulfilled(), 14))
+
+    assert (held[SEATS.id], held[SETUP.id]) == (14, 1)
 
 
 def test_an_order_shows_returns_before_fulfilment() -> None:

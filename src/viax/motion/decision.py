@@ -385,6 +385,15 @@ Effect = (
 
 
 @dataclass(frozen=True, slots=True)
+class MotionChange:
+    """Effects a transition has on another motion than its own and its parent."""
+
+    before: MotionSnapshot
+    effects: tuple[Effect, ...]
+    after: MotionSnapshot
+
+
+@dataclass(frozen=True, slots=True)
 class Decision:
     """The engine's answer: every verdict, and what applying it changes.
 
@@ -395,6 +404,8 @@ class Decision:
     A change motion's transition that completes the change also changes
     its parent: `parent_effects` are written to the parent in the same
     transaction, and `parent_after` is the parent once they are applied.
+    `changes` are the parent's other change motions it changes as well (an
+    amendment's reduction ending units an earlier amendment added).
     """
 
     action: Action
@@ -407,6 +418,7 @@ class Decision:
     input_digest: str = ""
     parent_effects: tuple[Effect, ...] = ()
     parent_after: MotionSnapshot | None = None
+    changes: tuple[MotionChange, ...] = ()
 
     @property
     def failures(self) -> tuple[Verdict, ...]:

@@ -11,6 +11,7 @@ from datetime import date, timedelta
 
 from viax.motion import order_effects
 from viax.motion.amendment import (
+    agreement_holders,
     agreement_units,
     amendments_of,
     months_left,
@@ -214,7 +215,9 @@ def _amendment_priced(
     return months, price_amendment(
         motion.lines,
         call.context.products,
+        agreement_holders(parent, call.context.siblings, motion.id),
         held,
+        effective=effective,
         currency=motion.currency,
         months=months,
         partner_rate=partner_rate(call.model, motion.channel, call.partner),

@@ -32,6 +32,7 @@ from viax.motion.decision import (
     InvoiceRecorded,
     LinesReplaced,
     ModelMigrated,
+    MotionChange,
     MotionStarted,
     OrderPlaced,
     OrderStatusChanged,
@@ -46,7 +47,7 @@ from viax.motion.effects import outcome
 from viax.motion.guards import GUARDS, STANDING, Guard, GuardCall
 from viax.motion.model import MotionModel
 from viax.motion.outcome import EngineError
-from viax.motion.parent import parent_outcome
+from viax.motion.parent import parent_outcome, sibling_outcome
 from viax.motion.snapshot import (
     Action,
     Entitlement,
@@ -97,6 +98,28 @@ def decide(
         digest,
         on_parent,
         _parent_after(context, on_parent),
+        _changes(context, sibling_outcome(call, result)),
+    )
+
+
+def _changes(
+    context: DecisionContext,
+    changed: tuple[tuple[MotionSnapshot, tuple[Effect, ...]], ...],
+) -> tuple[MotionChange, ...]:
+    # Like the parent, each keeps its state and gets one more version.
+    return tuple(
+        MotionChange(
+            motion,
+            effects,
+            apply(
+                motion,
+                effects,
+                state=motion.state,
+                version=motion.version + 1,
+                at=context.now,
+            ),
+        )
+        for motion, effects in changed
     )
 
 

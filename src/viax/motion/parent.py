@@ -14,7 +14,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import replace
 
-from viax.motion.amendment import day_before, reduction_cuts
+from viax.motion.amendment import Cut, agreement_cuts, agreement_holders
 from viax.motion.decision import (
     Effect,
     EntitlementRevocation,
@@ -116,9 +116,30 @@ def amended_parent(call: GuardCall, result: Outcome) -> tuple[Effect, ...]:
     """Units an amendment's fulfilment removes leave the parent from its date.
 
     Added units are the amendment's own entitlements; removed ones end the
-    parent's entitlements the day before the effective date, and what each
-    keeps runs on from that day as a new entitlement.
+    entitlements that held them the day before the effective date, and what
+    each keeps runs on from that day as a new entitlement. These are the
+    parent's; `amended_siblings` ends those of earlier amendments.
     """
+    parent = call.context.parent
+    for cut in _amendment_cuts(call, result):
+        if parent is not None and cut.holder.id == parent.id:
+            return _cut_effects(cut)
+    return ()
+
+
+def amended_siblings(
+    call: GuardCall, result: Outcome
+) -> tuple[tuple[MotionSnapshot, tuple[Effect, ...]], ...]:
+    """Units an amendment removes from earlier amendments, by the one that ends."""
+    parent = call.context.parent
+    return tuple(
+        (cut.holder, _cut_effects(cut))
+        for cut in _amendment_cuts(call, result)
+        if parent is None or cut.holder.id != parent.id
+    )
+
+
+def _amendment_cuts(call: GuardCall, result: Outcome) -> tuple[Cut, ...]:
     amendment, parent = call.context.snapshot, call.context.parent
     if call.action is not Action.FULFIL or amendment is None:
         return ()
@@ -128,11 +149,13 @@ def amended_parent(call: GuardCall, result: Outcome) -> tuple[Effect, ...]:
     effective = amendment.effective_date
     if effective is None or parent is None:
         raise EngineError(f"amendment {amendment.id} lacks its date or parent")
-    ended, kept = reduction_cuts(parent, cuts, effective)
-    effects: list[Effect] = [EntitlementsEnded(ended, day_before(effective))]
-    if kept:
-        effects.append(EntitlementsGranted(kept))
-    return tuple(effects)
+    holders = agreement_holders(parent, call.context.siblings, amendment.id)
+    return agreement_cuts(holders, cuts, effective)
+
+
+def _cut_effects(cut: Cut) -> tuple[Effect, ...]:
+    ended = EntitlementsEnded(cut.ended, cut.ends_on)
+    return (ended, EntitlementsGranted(cut.kept)) if cut.kept else (ended,)
 
 
 def _removed_units(amendment: MotionSnapshot, result: Outcome) -> dict[int, int]:
@@ -149,3 +172,12 @@ def _removed_units(amendment: MotionSnapshot, result: Outcome) -> dict[int, int]
 
 
 PARENT_EFFECTS[MotionKind.AMENDMENT] = amended_parent
+
+
+def sibling_outcome(
+    call: GuardCall, result: Outcome
+) -> tuple[tuple[MotionSnapshot, tuple[Effect, ...]], ...]:
+    """The effects the transition has on the parent's other change motions."""
+    if call.model.motion_kind is not MotionKind.AMENDMENT:
+        return ()
+    return amended_siblings(call, result)

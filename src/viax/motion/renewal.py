@@ -15,7 +15,7 @@ from datetime import date, timedelta
 from decimal import ROUND_HALF_EVEN, Decimal
 from typing import TYPE_CHECKING
 
-from viax.motion.amendment import amendments_of, units_in_force
+from viax.motion.amendment import amendments_of, monthly_unit_net, units_in_force
 from viax.motion.pricing import (
     LIST,
     NET,
@@ -104,21 +104,10 @@ def previous_unit_net(
         return int((net / quantity).quantize(_WHOLE, ROUND_HALF_EVEN))
     term = None if parent.quote is None else parent.quote.term_months
     for amendment in amendments:
-        monthly = _monthly_unit_net(amendment, product_id)
+        monthly = monthly_unit_net(amendment, product_id)
         if monthly is not None and term is not None:
             return int((monthly * term).quantize(_WHOLE, ROUND_HALF_EVEN))
     raise ValueError(f"product {product_id} is not on the parent's order")
-
-
-def _monthly_unit_net(amendment: MotionSnapshot, product_id: int) -> Decimal | None:
-    order, quote = amendment.order, amendment.quote
-    if order is None or quote is None or quote.term_months < 1:
-        return None
-    added = [o for o in order.lines if o.product_id == product_id and o.quantity > 0]
-    units = sum(line.quantity for line in added)
-    if units == 0:
-        return None
-    return Decimal(sum(line.net for line in added)) / (units * quote.term_months)
 
 
 def price_renewal_line(line: Line, product: Product, unit_base: int) -> QuoteLine:

@@ -13,10 +13,12 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from decimal import ROUND_HALF_EVEN, Decimal
 from typing import TYPE_CHECKING
 
+from viax.motion.amendment import units_in_force
 from viax.motion.decision import (
     Effect,
     OrderStatusChanged,
@@ -33,7 +35,6 @@ from viax.motion.pricing import (
 )
 from viax.motion.snapshot import (
     Channel,
-    EntitlementStatus,
     Line,
     MotionKind,
     MotionSnapshot,
@@ -109,18 +110,65 @@ def held_by_others(
     return held
 
 
+@dataclass(frozen=True, slots=True)
+class Returnable:
+    """What an order line still holds to return, and what took the rest."""
+
+    fulfilled: int
+    returned: int
+    removed: int  # by fulfilled amendments of the agreement
+    returning: int  # held by other returns under way
+
+    @property
+    def left(self) -> int:
+        """The units that may still come back."""
+        return self.fulfilled - self.returned - self.removed - self.returning
+
+
+def removed_by_amendments(parent: MotionSnapshot) -> Counter[int]:
+    """Units of each product that amendments took off the parent, by product.
+
+    What was fulfilled and not returned, less what the parent holds from its
+    last change on. They count once the amendment is fulfilled, whenever it
+    takes effect: it credited them, so they are no longer the customer's to
+    return.
+    """
+    kept: Counter[int] = Counter()
+    for line in () if parent.order is None else parent.order.lines:
+        kept[line.product_id] += line.fulfilled_quantity - line.returned_quantity
+    held = units_held(parent)
+    return Counter({p: units - held[p] for p, units in kept.items() if units > held[p]})
+
+
+def returnable_lines(
+    parent: MotionSnapshot, siblings: Iterable[MotionSnapshot], current: int | None
+) -> dict[int, Returnable]:
+    """What each order line holds to return, by position.
+
+    Units amendments removed are taken from the product's order lines, the
+    last line first, after what came back or other returns hold.
+    """
+    siblings = tuple(siblings)
+    lines = () if parent.order is None else parent.order.lines
+    held = held_by_others(siblings, current, earlier=False)
+    removed = removed_by_amendments(parent)
+    found: dict[int, Returnable] = {}
+    for line in sorted(lines, key=lambda o: o.position, reverse=True):
+        before = Returnable(
+            line.fulfilled_quantity, line.returned_quantity, 0, held[line.position]
+        )
+        taken = max(0, min(before.left, removed[line.product_id]))
+        removed[line.product_id] -= taken
+        found[line.position] = replace(before, removed=taken)
+    return dict(sorted(found.items()))
+
+
 def returnable(
     parent: MotionSnapshot, siblings: Iterable[MotionSnapshot], current: int | None
 ) -> dict[int, int]:
     """Units of each order line that may still be returned."""
-    lines = () if parent.order is None else parent.order.lines
-    held = held_by_others(siblings, current, earlier=False)
-    return {
-        line.position: line.fulfilled_quantity
-        - line.returned_quantity
-        - held[line.position]
-        for line in lines
-    }
+    found = returnable_lines(parent, siblings, current)
+    return {position: line.left for position, line in found.items()}
 
 
 def taken_before(
@@ -276,11 +324,18 @@ def order_status(lines: Sequence[OrderLine]) -> OrderStatus:
 
 
 def units_held(parent: MotionSnapshot) -> Counter[int]:
-    """Active entitlement units of the parent, by product."""
+    """Active units of the parent by product, from their last change on.
+
+    An amendment's reduction ends entitlements the day before it takes
+    effect and keeps the rest from that day, so the active units in force on
+    the latest start of the product (revoked ones too mark a start) are the
+    ones still held.
+    """
     held: Counter[int] = Counter()
-    for entitlement in parent.entitlements:
-        if entitlement.status is EntitlementStatus.ACTIVE:
-            held[entitlement.product_id] += entitlement.quantity
+    for product_id in {e.product_id for e in parent.entitlements}:
+        same = [e for e in parent.entitlements if e.product_id == product_id]
+        latest = max(e.starts_on for e in same)
+        held[product_id] = units_in_force(same, latest).get(product_id, 0)
     return held
 
 

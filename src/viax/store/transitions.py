@@ -19,6 +19,7 @@ from viax.motion.decision import (
     Decision,
     DecisionContext,
     MigrateInput,
+    MotionChange,
     StartInput,
     TransitionRequest,
 )
@@ -186,7 +187,13 @@ class _Transition:
         event = await self._append(before, decision, after)
         if decision.parent_effects:
             assert parent is not None, "parent effects come with their parent"
-            await self._change_parent(parent, decision, event)
+            assert decision.parent_after is not None
+            await self._change(
+                MotionChange(parent, decision.parent_effects, decision.parent_after),
+                event,
+            )
+        for change in decision.changes:
+            await self._change(change, event)
         await remember(self.connection, event, self.request.actor.subject, self.now)
         logger.info(
             "motion %s %s applied: version %s -> %s",
@@ -243,46 +250,42 @@ class _Transition:
         )
         return result.rowcount == 1
 
-    async def _change_parent(
-        self, parent: MotionSnapshot, decision: Decision, change: EventRecord
-    ) -> EventRecord:
-        # The parent was read under its row lock (see facts), so the version
-        # the engine decided on is current; should it not be, the whole
-        # transition runs again on what is there now.
-        parent_after = decision.parent_after
-        assert parent_after is not None
-        if not await self._bump(parent, parent_after):
-            raise _ParentMovedError(f"motion {parent.id} moved on")
+    async def _change(self, change: MotionChange, by: EventRecord) -> EventRecord:
+        # The parent and its change motions were read under the parent's row
+        # lock (see facts), so the version the engine decided on is current;
+        # should it not be, the whole transition runs again on what is there.
+        before, after = change.before, change.after
+        if not await self._bump(before, after):
+            raise _ParentMovedError(f"motion {before.id} moved on")
         await write_effects(
-            Target(self.connection, parent.id, parent.account_id),
-            decision.parent_effects,
+            Target(self.connection, before.id, before.account_id), change.effects
         )
-        applied = ChangeInput(change.motion_id, change.sequence)
+        applied = ChangeInput(by.motion_id, by.sequence)
         event = await append_event(
             self.connection,
             EventRecord(
                 sequence=0,
-                motion_id=parent.id,
-                version=parent_after.version,
+                motion_id=before.id,
+                version=after.version,
                 action=Action.APPLY_CHANGE,
-                from_state=parent.state,
-                to_state=parent_after.state,
+                from_state=before.state,
+                to_state=after.state,
                 actor=self.request.actor,
                 at=self.now,
                 idempotency_key=None,
-                input_digest=self._change_digest(parent, applied),
+                input_digest=self._change_digest(before, applied),
                 payload={
                     "input": encode(applied),
-                    "effects": encode(decision.parent_effects),
+                    "effects": encode(change.effects),
                 },
             ),
         )
         logger.info(
             "motion %s change of motion %s applied: version %s -> %s",
-            parent.id,
-            change.motion_id,
-            parent.version,
-            parent_after.version,
+            before.id,
+            by.motion_id,
+            before.version,
+            after.version,
         )
         return event
 

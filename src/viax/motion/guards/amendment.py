@@ -8,6 +8,7 @@ from datetime import date
 from viax.motion.amendment import (
     AMENDABLE,
     HOLDING,
+    agreement_holders,
     latest_start_from,
     months_left,
     units_in_force,
@@ -25,7 +26,7 @@ from viax.motion.guards.call import (
     guard,
     missing_input,
 )
-from viax.motion.snapshot import Line, MotionSnapshot, ProductKind
+from viax.motion.snapshot import Entitlement, Line, MotionSnapshot, ProductKind
 
 
 def effective_date(call: GuardCall) -> date | None:
@@ -93,7 +94,8 @@ def amendment_effective_date(call: GuardCall) -> Iterator[Problem]:
 @guard(
     "amendment_changes",
     GuardCode.INVALID_INPUT,
-    "each line changes one product by a non-zero number of units",
+    "each line changes one product by a non-zero number of units; a reduction "
+    "takes no discount",
     needs_input=True,
 )
 def amendment_changes(call: GuardCall) -> Iterator[Problem]:
@@ -114,6 +116,11 @@ def amendment_changes(call: GuardCall) -> Iterator[Problem]:
         if line.product_id in seen:
             yield f"line {line.position}: the product is changed on another line"
         seen.add(line.product_id)
+        if whole and change < 0 and line.discount_percent:
+            yield (
+                f"line {line.position}: a reduction is credited at the net paid "
+                "for its units and takes no discount"
+            )
 
 
 @guard(
@@ -165,19 +172,26 @@ def _reduction_problems(call: GuardCall, lines: Sequence[Line]) -> Iterator[Prob
     effective, parent = effective_date(call), call.context.parent
     if effective is None or parent is None:
         return  # amendment_parent says why
-    held = units_in_force(parent.entitlements, effective)
+    # Units an earlier amendment added may be reduced as well as the parent's.
+    current = None if call.snapshot is None else call.snapshot.id
+    holders = agreement_holders(parent, call.context.siblings, current)
+    entitlements = [e for holder in holders for e in holder.entitlements]
+    held = units_in_force(entitlements, effective)
     for line in lines:
         if line.quantity < 0:
-            yield from _reduction_problem(call, parent, line, held, effective)
+            yield from _reduction_problem(
+                call, parent, line, (held, entitlements), effective
+            )
 
 
 def _reduction_problem(
     call: GuardCall,
     parent: MotionSnapshot,
     line: Line,
-    held: dict[int, int],
+    agreement: tuple[dict[int, int], list[Entitlement]],
     effective: date,
 ) -> Iterator[Problem]:
+    held, entitlements = agreement
     product = call.context.products.get(line.product_id)
     if product is None:
         return  # products_active says why
@@ -190,11 +204,11 @@ def _reduction_problem(
     units = held.get(line.product_id, 0)
     if units + line.quantity < 0:
         yield (
-            f"line {line.position}: motion {parent.number} holds {units} "
-            f"{product.sku} on {effective}; a change of {line.quantity} would "
-            f"leave {units + line.quantity}"
+            f"line {line.position}: the agreement of motion {parent.number} "
+            f"holds {units} {product.sku} on {effective}; a change of "
+            f"{line.quantity} would leave {units + line.quantity}"
         )
-    changed = latest_start_from(parent, line.product_id, effective)
+    changed = latest_start_from(entitlements, line.product_id, effective)
     if changed is not None:
         yield (
             GuardCode.INVALID_INPUT,

@@ -17,7 +17,7 @@ from viax.motion.returns import (
     held_by_others,
     order_products,
     return_lines,
-    returnable,
+    returnable_lines,
     units_held,
 )
 from viax.motion.snapshot import Line, MotionKind, MotionSnapshot, MotionState
@@ -93,21 +93,23 @@ def return_lines_given(call: GuardCall) -> Iterator[Problem]:
 @guard(
     "return_remaining",
     GuardCode.QUANTITY_EXCEEDS_REMAINING,
-    "no order line returns more than was fulfilled and not yet returned",
+    "no order line returns more than is still held: fulfilled, not returned, "
+    "removed by an amendment or being returned",
     needs_input=True,
 )
 def return_remaining(call: GuardCall) -> Iterator[Problem]:
     asked, parent = call.input_as(StartInput), call.context.parent
     if asked is None or parent is None:
         return  # return_parent and return_lines say why
-    left = returnable(parent, call.context.siblings, None)
+    left = returnable_lines(parent, call.context.siblings, None)
     for line in return_lines(parent, asked.return_lines):
-        remaining = left.get(line.position, 0)
-        if line.quantity > remaining:
+        held = left.get(line.position)
+        if held is not None and line.quantity > held.left:
             yield (
-                f"quantity {line.quantity} exceeds the {remaining} units of order "
-                f"line {line.position} that were fulfilled and are not returned"
-                " or being returned"
+                f"quantity {line.quantity} exceeds the {held.left} units of order "
+                f"line {line.position} still held: {held.fulfilled} fulfilled, "
+                f"{held.returned} returned, {held.removed} removed by amendments "
+                f"and {held.returning} being returned"
             )
 
 
