@@ -207,7 +207,10 @@ def test_seed_loads_once_and_refuses_a_negative_count(
     again = viax("seed", env=sqlite_env, cwd=tmp_path)
     negative = viax("seed", "--motions", "-1", env=sqlite_env, cwd=tmp_path)
 
-    assert (first.returncode, first.stdout) == (0, "seeded 8 products and 5 motions\n")
+    assert (first.returncode, first.stdout) == (
+        0,
+        "seeded 8 products and 5 motions, and a customer journey of 4 linked motions\n",
+    )
     assert (again.returncode, again.stdout) == (0, "already seeded: nothing done\n")
     assert negative.returncode != 0
     assert "--motions must not be negative" in negative.stderr

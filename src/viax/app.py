@@ -21,11 +21,15 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route, WebSocketRoute
 from starlette.types import ASGIApp, Receive, Scope, Send
 from starlette.websockets import WebSocket, WebSocketDisconnect
+from starlette.websockets import WebSocketDisconnected as SocketAlreadyClosed
 from strawberry.asgi import ASGIWebSocketAdapter
 from strawberry.exceptions import ConnectionRejectionError
 from strawberry.http import GraphQLHTTPResponse
 from strawberry.http.exceptions import WebSocketDisconnected
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
+from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
+    BaseGraphQLTransportWSHandler,
+)
 from strawberry.types.unset import UNSET, UnsetType
 
 from viax.api.auth import (
@@ -95,8 +99,21 @@ class TextFrames(ASGIWebSocketAdapter):
         frame = next_frame(dict(message)) or orjson.dumps(message).decode()
         try:
             await self.ws.send_text(frame)
-        except WebSocketDisconnect as error:
+        except (WebSocketDisconnect, SocketAlreadyClosed) as error:
+            # A socket closed before (a send that found it lost, or our own
+            # close) is as gone as one that is lost now.
             raise WebSocketDisconnected from error
+
+
+class SubscriptionHandler(BaseGraphQLTransportWSHandler[RequestContext, None]):
+    """graphql-transport-ws, with a client gone mid-send logged as normal."""
+
+    async def handle_task_exception(self, error: Exception) -> None:
+        """Log a subscriber that went away once, at DEBUG; faults as errors."""
+        if isinstance(error, WebSocketDisconnected):
+            logger.debug("a subscriber went away while an event was sent to it")
+            return
+        await super().handle_task_exception(error)
 
 
 class GatewayView(SpecView):
@@ -108,6 +125,7 @@ class GatewayView(SpecView):
     # Strawberry types this attribute as a callable its own adapter only
     # matches through an ignore of its own; a subclass of it is as valid.
     websocket_adapter_class = TextFrames  # type: ignore[assignment]
+    graphql_transport_ws_handler_class = SubscriptionHandler
 
     def __init__(self, runtime: Runtime) -> None:
         settings = runtime.settings

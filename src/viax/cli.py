@@ -180,7 +180,7 @@ async def _seed(settings: Settings, *, motions: int) -> SeedReport:
     engine = create_engine(settings.database_url)
     try:
         store = Store(engine, deployment_registry(settings.model_dir))
-        return await seed(store, motions=motions, now=system_clock())
+        return await seed(store, motions=motions, now=system_clock(), journey=True)
     finally:
         await engine.dispose()
 

@@ -1,21 +1,11 @@
-"""Deterministic demo data: a catalog, accounts, partners and motions.
-
-The catalog and the parties are reference data and are inserted as rows;
-every motion is driven through `Store.transition`, with the real guards,
-by the demo principals below.
-"""
+"""The demo motions: one plan per motion, driven to every state in turn."""
 
 from __future__ import annotations
 
-import logging
 import random
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
-from typing import Any
-
-from sqlalchemy import func, insert, select
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from viax.errors import ViaxError
 from viax.motion.decision import (
@@ -42,184 +32,36 @@ from viax.motion.snapshot import (
     MotionState,
     Partner,
     Principal,
-    Product,
-    ProductKind,
 )
-from viax.store.database import writer
+from viax.seed.parties import (
+    ACCOUNTS,
+    DEAL_DESK,
+    ERP,
+    FINANCE,
+    FULFILMENT,
+    PARTNERS,
+    SALES,
+    customer_user,
+    partner_user,
+)
 from viax.store.outcome import Applied
-from viax.store.tables import accounts, partners, product_prices, products
 from viax.store.transitions import Store
-
-logger = logging.getLogger(__name__)
-
-
-def _product(
-    id: int,
-    sku: str,
-    name: str,
-    family: str,
-    kind: ProductKind,
-    eur: int,
-    unit_cost: int,
-    **extra: Any,
-) -> Product:
-    # USD and GBP list prices follow EUR by fixed, rounded ratios.
-    prices = {"EUR": eur, "USD": eur * 11 // 10, "GBP": eur * 85 // 100}
-    return Product(id, sku, name, family, kind, prices, unit_cost, **extra)
-
-
-SUBSCRIPTION, ONE_TIME = ProductKind.SUBSCRIPTION, ProductKind.ONE_TIME
-
-PRODUCTS = (
-    _product(1, "CRM-PRO", "Pipeline Pro", "crm", SUBSCRIPTION, 4_900, 900),
-    _product(2, "CRM-ENT", "Pipeline Enterprise", "crm", SUBSCRIPTION, 9_900, 2_100),
-    _product(
-        3,
-        "CRM-FORECAST",
-        "Forecasting add-on",
-        "crm",
-        SUBSCRIPTION,
-        1_900,
-        400,
-        prerequisite_sku="CRM-PRO",
-    ),
-    _product(
-        4, "SUPPORT-PREM", "Premium support", "services", SUBSCRIPTION, 2_500, 800
-    ),
-    _product(
-        5, "ONBOARD", "Onboarding package", "services", ONE_TIME, 250_000, 120_000
-    ),
-    _product(6, "TRAINING", "Training day", "services", ONE_TIME, 120_000, 60_000),
-    _product(
-        7,
-        "EU-RESIDENCY",
-        "EU data residency",
-        "compliance",
-        SUBSCRIPTION,
-        1_500,
-        300,
-        regions=frozenset({"emea"}),
-        segments=frozenset({"mid", "enterprise"}),
-    ),
-    _product(
-        8,
-        "LEGACY-SYNC",
-        "Legacy connector",
-        "crm",
-        SUBSCRIPTION,
-        900,
-        200,
-        active=False,
-    ),
-)
-
-ACCOUNTS = (
-    Account(1, "Northwind Traders", "smb", "emea", "EUR"),
-    Account(2, "Contoso Retail", "mid", "amer", "USD"),
-    Account(3, "Globex Corporation", "enterprise", "amer", "USD"),
-    Account(4, "Initech Ltd", "mid", "emea", "GBP"),
-    Account(5, "Umbrella Pharma", "enterprise", "emea", "EUR"),
-    Account(6, "Soylent Foods", "smb", "apac", "USD"),
-)
-
-PARTNERS = (
-    Partner(1, "Silverline Solutions", "silver", frozenset({"emea"})),
-    Partner(2, "Goldcrest Partners", "gold", frozenset({"emea", "amer"})),
-    Partner(3, "Platinum Peak", "platinum", frozenset({"emea", "amer", "apac"})),
-)
-
-
-SALES = Principal("sales@demo", frozenset({"sales"}))
-DEAL_DESK = Principal("deal-desk@demo", frozenset({"deal_desk"}))
-FINANCE = Principal("finance@demo", frozenset({"finance"}))
-FULFILMENT = Principal("fulfilment@demo", frozenset({"fulfilment"}))
-ERP = Principal("erp@demo", frozenset({"erp"}))
-ADMIN = Principal("admin@demo", frozenset({"admin"}))
-
-
-def partner_user(partner_id: int) -> Principal:
-    """The demo user of one partner organisation."""
-    return Principal(
-        f"partner-{partner_id}@demo", frozenset({"partner"}), partner_id=partner_id
-    )
-
-
-def customer_user(account_id: int) -> Principal:
-    """The demo user of one customer account."""
-    return Principal(
-        f"customer-{account_id}@demo", frozenset({"customer"}), account_id=account_id
-    )
 
 
 class SeedError(ViaxError):
     """A demo motion could not be driven where the seed plan wanted it."""
 
 
-@dataclass(frozen=True, slots=True)
-class SeedReport:
-    """What a seed run did."""
-
-    seeded: bool
-    products: int
-    accounts: int
-    partners: int
-    motions: int
-    message: str
-
-
-async def catalog_present(connection: AsyncConnection) -> bool:
-    """Whether the demo catalog was loaded before."""
-    count = await connection.scalar(select(func.count()).select_from(products))
-    return bool(count)
-
-
-async def load_catalog(connection: AsyncConnection) -> None:
-    """Insert the demo products, prices, accounts and partners."""
-    await connection.execute(insert(products), [_product_row(p) for p in PRODUCTS])
-    await connection.execute(
-        insert(product_prices),
-        [
-            {"product_id": product.id, "currency": currency, "amount": amount}
-            for product in PRODUCTS
-            for currency, amount in sorted(product.list_prices.items())
-        ],
-    )
-    await connection.execute(insert(accounts), [asdict(a) for a in ACCOUNTS])
-    await connection.execute(
-        insert(partners),
-        [asdict(p) | {"regions": sorted(p.regions)} for p in PARTNERS],
-    )
-
-
-def _product_row(product: Product) -> dict[str, Any]:
-    row = asdict(product)
-    del row["list_prices"]  # they have a table of their own
-    return row | {name: sorted(row[name]) for name in _SETS}
-
-
-_SETS = ("regions", "segments", "partner_tiers")
-
-
-async def seed(store: Store, *, motions: int = 40, now: datetime) -> SeedReport:
-    """Load the demo data into an empty database; a seeded one is left alone."""
-    async with writer(store.engine).begin() as connection:
-        if await catalog_present(connection):
-            logger.info("database already seeded; nothing done")
-            return SeedReport(False, 0, 0, 0, 0, "already seeded: nothing done")
-        await load_catalog(connection)
-    plans = _plans(motions, random.Random(2026))
-    span = timedelta(days=50) / max(motions, 1)
+async def seed_motions(store: Store, count: int, now: datetime) -> None:
+    """Drive `count` demo motions, spread over the 90 days before `now`."""
+    plans = _plans(count, random.Random(2026))
+    span = timedelta(days=50) / max(count, 1)
     for index, plan in enumerate(plans):
         start = now - timedelta(days=90) + span * index
         if plan.target in _STILL_OPEN:
             # Recent enough that their quotes are still valid to act on.
             start = now - timedelta(days=2) + timedelta(minutes=index)
         await _Journey(store, plan, start).travel()
-    message = f"seeded {len(PRODUCTS)} products and {motions} motions"
-    logger.info("seeded %s products and %s motions", len(PRODUCTS), motions)
-    return SeedReport(
-        True, len(PRODUCTS), len(ACCOUNTS), len(PARTNERS), motions, message
-    )
 
 
 _STILL_OPEN = frozenset(
