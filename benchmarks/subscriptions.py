@@ -31,7 +31,8 @@ import websockets
 
 from viax.api.auth import mint_token
 from viax.api.ids import encode_id
-from viax.motion.decision import LineInput, StartInput, TransitionRequest
+from viax.motion.decision import TransitionRequest
+from viax.motion.inputs import LineInput, StartInput
 from viax.motion.model import default_registry
 from viax.motion.snapshot import Action, Channel, Principal
 from viax.seed import seed

@@ -5,12 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from viax.expiry import expire_due
-from viax.motion.decision import (
-    IssueQuoteInput,
-    LineInput,
-    StartInput,
-    TransitionRequest,
-)
+from viax.motion.decision import TransitionRequest
+from viax.motion.inputs import IssueQuoteInput, LineInput, StartInput
 from viax.motion.snapshot import Action, Channel, MotionState, Principal
 from viax.seed import load_catalog
 from viax.store.database import writer

@@ -7,12 +7,8 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from viax.motion.decision import (
-    NoInput,
-    SignAgreementInput,
-    TransitionInput,
-    TransitionRequest,
-)
+from viax.motion.decision import TransitionRequest
+from viax.motion.inputs import NoInput, SignAgreementInput, TransitionInput
 from viax.motion.model import default_registry
 from viax.motion.snapshot import (
     Action,

@@ -9,7 +9,8 @@ from datetime import datetime
 
 from sqlalchemy import select
 
-from viax.motion.decision import NoInput, TransitionRequest
+from viax.motion.decision import TransitionRequest
+from viax.motion.inputs import NoInput
 from viax.motion.snapshot import SYSTEM, Action, MotionState, QuoteStatus
 from viax.store.outcome import Applied
 from viax.store.tables import motions, quotes

@@ -17,13 +17,8 @@ from tests.api.permissions import MATRIX, READERS, ROLES, Permission
 from viax.api.audience import declared_audiences
 from viax.api.ids import encode_id
 from viax.api.schema import build_schema, schema_sdl
-from viax.motion.decision import (
-    DecisionInput,
-    IssueQuoteInput,
-    LineInput,
-    StartInput,
-    TransitionRequest,
-)
+from viax.motion.decision import TransitionRequest
+from viax.motion.inputs import DecisionInput, IssueQuoteInput, LineInput, StartInput
 from viax.motion.snapshot import Action, Channel, Principal
 from viax.seed import DEAL_DESK, partner_user, seed
 from viax.store.outcome import Applied

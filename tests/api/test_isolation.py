@@ -13,12 +13,8 @@ import pytest
 
 from tests.api.conftest import SEED_TIME, LiveServer, operations, serving
 from viax.api.ids import encode_id
-from viax.motion.decision import (
-    IssueQuoteInput,
-    LineInput,
-    StartInput,
-    TransitionRequest,
-)
+from viax.motion.decision import TransitionRequest
+from viax.motion.inputs import IssueQuoteInput, LineInput, StartInput
 from viax.motion.snapshot import Action, Channel, MotionSnapshot
 from viax.seed import partner_user, seed
 from viax.store.outcome import Applied

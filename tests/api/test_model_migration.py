@@ -20,7 +20,8 @@ from tests.api.conftest import (
 )
 from tests.api.test_renewal import CRM_PRO, UMBRELLA, step
 from viax.api.ids import encode_id
-from viax.motion.decision import LineInput, StartInput, TransitionRequest
+from viax.motion.decision import TransitionRequest
+from viax.motion.inputs import LineInput, StartInput
 from viax.motion.snapshot import Action, Channel, Principal
 from viax.store.outcome import Applied
 from viax.store.transitions import Store

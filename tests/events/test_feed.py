@@ -7,7 +7,7 @@ from dataclasses import replace
 from tests.store.journeys import CLOCK, LINES, request, start_input
 from tests.store.records import catalog_loaded
 from viax.events.feed import EventFeed, follow
-from viax.motion.decision import ConfigureInput
+from viax.motion.inputs import ConfigureInput
 from viax.motion.snapshot import Action
 from viax.store.events import append_event
 from viax.store.outcome import Applied

@@ -7,11 +7,11 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from importlib import resources
 
-from viax.motion.decision import (
+from viax.motion.decision import Decision, DecisionContext, TransitionRequest
+from viax.motion.engine import decide
+from viax.motion.inputs import (
     CancelInput,
     ConfigureInput,
-    Decision,
-    DecisionContext,
     DecisionInput,
     FulfilInput,
     FulfilmentLineInput,
@@ -23,9 +23,7 @@ from viax.motion.decision import (
     SignAgreementInput,
     StartInput,
     TransitionInput,
-    TransitionRequest,
 )
-from viax.motion.engine import decide
 from viax.motion.model import MotionModel, default_registry
 from viax.motion.snapshot import (
     SYSTEM,

@@ -18,7 +18,7 @@ from motion_samples import (
     started,
 )
 
-from viax.motion.decision import DecisionInput, IssueQuoteInput, LineInput
+from viax.motion.inputs import DecisionInput, IssueQuoteInput, LineInput
 from viax.motion.pricing import required_approvals
 from viax.motion.snapshot import (
     Action,

@@ -7,12 +7,9 @@ from datetime import timedelta
 
 from motion_samples import CUSTOMER, DESK, MODEL, NOW, OPS, SELLER, Deal, deal_in
 
-from viax.motion.decision import (
-    CancelInput,
-    DecisionInput,
-    TransitionRequest,
-)
+from viax.motion.decision import TransitionRequest
 from viax.motion.engine import availability, decide, input_digest
+from viax.motion.inputs import CancelInput, DecisionInput
 from viax.motion.snapshot import Action, MotionState, Principal
 
 

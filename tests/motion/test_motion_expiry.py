@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from motion_samples import CUSTOMER, NOW, deal_in
 
-from viax.motion.decision import NoInput
+from viax.motion.inputs import NoInput
 from viax.motion.snapshot import SYSTEM, Action, MotionState
 
 SECOND = timedelta(seconds=1)

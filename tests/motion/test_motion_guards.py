@@ -31,10 +31,10 @@ from motion_samples import (
     started,
 )
 
-from viax.motion.decision import (
+from viax.motion.decision import Decision
+from viax.motion.inputs import (
     CancelInput,
     ConfigureInput,
-    Decision,
     FulfilInput,
     FulfilmentLineInput,
     InvoiceInput,

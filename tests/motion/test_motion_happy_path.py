@@ -23,7 +23,8 @@ from motion_samples import (
 )
 
 from viax.motion.codec import decode_effects, encode
-from viax.motion.decision import (
+from viax.motion.engine import apply
+from viax.motion.inputs import (
     ConfigureInput,
     DecisionInput,
     FulfilInput,
@@ -36,7 +37,6 @@ from viax.motion.decision import (
     SignAgreementInput,
     StartInput,
 )
-from viax.motion.engine import apply
 from viax.motion.snapshot import (
     Action,
     ApprovalStatus,

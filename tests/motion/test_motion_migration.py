@@ -16,8 +16,9 @@ from motion_samples import (
     started,
 )
 
-from viax.motion.decision import Decision, LineInput, MigrateInput, TransitionRequest
+from viax.motion.decision import Decision, TransitionRequest
 from viax.motion.engine import decide
+from viax.motion.inputs import LineInput, MigrateInput
 from viax.motion.model import MotionModel
 from viax.motion.snapshot import Action, MotionState, Principal
 

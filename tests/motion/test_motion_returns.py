@@ -20,20 +20,22 @@ from tests.motion.motion_samples import (
 from viax.motion.decision import (
     Decision,
     DecisionContext,
-    DecisionInput,
     EntitlementsRevoked,
-    FulfilInput,
-    FulfilmentLineInput,
-    IssueQuoteInput,
-    NoInput,
     OrderStatusChanged,
-    ReturnLineInput,
-    StartInput,
-    TransitionInput,
     TransitionRequest,
     UnitsReturned,
 )
 from viax.motion.engine import apply, decide
+from viax.motion.inputs import (
+    DecisionInput,
+    FulfilInput,
+    FulfilmentLineInput,
+    IssueQuoteInput,
+    NoInput,
+    ReturnLineInput,
+    StartInput,
+    TransitionInput,
+)
 from viax.motion.model import default_registry
 from viax.motion.parent import revoked_units
 from viax.motion.returns import (

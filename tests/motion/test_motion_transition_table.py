@@ -20,7 +20,7 @@ from motion_samples import (
     deal_in,
 )
 
-from viax.motion.decision import (
+from viax.motion.inputs import (
     CancelInput,
     ConfigureInput,
     DecisionInput,

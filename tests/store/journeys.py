@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
-from viax.motion.decision import (
+from viax.motion.decision import TransitionRequest
+from viax.motion.inputs import (
     DecisionInput,
     FulfilInput,
     FulfilmentLineInput,
@@ -15,7 +16,6 @@ from viax.motion.decision import (
     SignAgreementInput,
     StartInput,
     TransitionInput,
-    TransitionRequest,
 )
 from viax.motion.snapshot import Action, Channel, MotionSnapshot, Principal
 from viax.seed import DEAL_DESK, FULFILMENT, SALES, customer_user

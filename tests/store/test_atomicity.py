@@ -10,7 +10,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from viax.errors import StoreError
-from viax.motion.decision import InvoiceInput, NoInput
+from viax.motion.inputs import InvoiceInput, NoInput
 from viax.motion.snapshot import Action
 from viax.seed import ERP
 from viax.store import facts, transitions

@@ -7,7 +7,7 @@ import asyncio
 import pytest
 from sqlalchemy import ColumnElement, Table, func, select
 
-from viax.motion.decision import NoInput
+from viax.motion.inputs import NoInput
 from viax.motion.snapshot import Action, MotionState
 from viax.store.outcome import Applied, Conflict
 from viax.store.tables import motion_events, motions, orders

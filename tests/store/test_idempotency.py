@@ -4,13 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from viax.motion.decision import (
-    CancelInput,
-    IssueQuoteInput,
-    LineInput,
-    NoInput,
-    TransitionRequest,
-)
+from viax.motion.decision import TransitionRequest
+from viax.motion.inputs import CancelInput, IssueQuoteInput, LineInput, NoInput
 from viax.motion.snapshot import Action, MotionState, Principal
 from viax.store.outcome import Applied, Previewed, Rejected
 from viax.store.queries import fetch_snapshots

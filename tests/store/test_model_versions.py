@@ -6,7 +6,7 @@ from importlib import resources
 
 import pytest
 
-from viax.motion.decision import IssueQuoteInput, MigrateInput
+from viax.motion.inputs import IssueQuoteInput, MigrateInput
 from viax.motion.model import ModelRegistry, default_registry, parse_model
 from viax.motion.snapshot import Action, MotionState
 from viax.store.queries import fetch_events, fetch_snapshots

@@ -13,19 +13,18 @@ from decimal import Decimal
 
 import pytest
 
-from viax.motion.decision import (
+from viax.motion.decision import Effect, OrderStatusChanged
+from viax.motion.guards import GuardCall
+from viax.motion.inputs import (
     ChangeInput,
-    Effect,
     FulfilInput,
     FulfilmentLineInput,
     InvoiceInput,
     IssueQuoteInput,
     NoInput,
-    OrderStatusChanged,
     SignAgreementInput,
     StartInput,
 )
-from viax.motion.guards import GuardCall
 from viax.motion.outcome import Outcome
 from viax.motion.parent import PARENT_EFFECTS, revoked_units
 from viax.motion.snapshot import (

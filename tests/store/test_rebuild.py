@@ -9,7 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from viax.motion.decision import (
+from viax.motion.inputs import (
     CancelInput,
     ConfigureInput,
     DecisionInput,

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import pytest
 
-from viax.motion.decision import ReturnLineInput, StartInput
+from viax.motion.inputs import ReturnLineInput, StartInput
 from viax.motion.snapshot import Action, MotionKind, MotionSnapshot
 from viax.seed import SALES
 from viax.store.outcome import Applied, Rejected

@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from viax.motion.decision import (
+from viax.motion.inputs import (
     CancelInput,
     ConfigureInput,
     DecisionInput,

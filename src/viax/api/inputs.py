@@ -8,7 +8,7 @@ from decimal import Decimal, InvalidOperation
 import strawberry
 
 from viax.api.ids import decode_int, decode_key, int_key
-from viax.motion import decision as domain
+from viax.motion import inputs as domain
 from viax.motion.snapshot import Channel, MotionKind, MotionSnapshot
 
 DESCRIPTIONS = {

@@ -19,7 +19,8 @@ from decimal import Decimal, InvalidOperation
 from typing import Any, TypeAlias, TypeVar, Union, get_args, get_origin
 
 from viax.errors import ViaxError
-from viax.motion.decision import INPUT_TYPES, Effect, TransitionInput
+from viax.motion.decision import Effect
+from viax.motion.inputs import INPUT_TYPES, TransitionInput
 from viax.motion.snapshot import Action
 
 Json: TypeAlias = bool | int | str | list["Json"] | dict[str, "Json"] | None

@@ -21,19 +21,21 @@ from viax.motion.decision import (
     ApprovalDecided,
     ApprovalRequested,
     ApprovalVoided,
-    ConfigureInput,
-    DecisionInput,
     Effect,
-    IssueQuoteInput,
     LinesReplaced,
-    MigrateInput,
     ModelMigrated,
     MotionStarted,
     QuoteIssued,
     QuoteStatusChanged,
-    StartInput,
 )
 from viax.motion.guards import GuardCall
+from viax.motion.inputs import (
+    ConfigureInput,
+    DecisionInput,
+    IssueQuoteInput,
+    MigrateInput,
+    StartInput,
+)
 from viax.motion.outcome import Outcome
 from viax.motion.outcome import input_of as _asked
 from viax.motion.outcome import motion_of as _motion

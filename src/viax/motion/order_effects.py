@@ -8,20 +8,22 @@ from datetime import date
 from viax.motion.amendment import signed_fulfilment
 from viax.motion.decision import (
     AgreementSigned,
-    CancelInput,
     Effect,
     EntitlementsGranted,
-    FulfilInput,
     FulfilmentRecorded,
-    InvoiceInput,
     InvoiceRecorded,
     OrderPlaced,
     OrderStatusChanged,
-    PaymentInput,
     PaymentRecorded,
-    SignAgreementInput,
 )
 from viax.motion.guards import GuardCall
+from viax.motion.inputs import (
+    CancelInput,
+    FulfilInput,
+    InvoiceInput,
+    PaymentInput,
+    SignAgreementInput,
+)
 from viax.motion.outcome import Outcome, input_of, motion_of, need, parent_of
 from viax.motion.pricing import order_lines, order_price_hash
 from viax.motion.returns import order_status

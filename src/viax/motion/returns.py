@@ -19,12 +19,8 @@ from decimal import ROUND_HALF_EVEN, Decimal
 from typing import TYPE_CHECKING
 
 from viax.motion.amendment import units_in_force
-from viax.motion.decision import (
-    Effect,
-    OrderStatusChanged,
-    ReturnLineInput,
-    UnitsReturned,
-)
+from viax.motion.decision import Effect, OrderStatusChanged, UnitsReturned
+from viax.motion.inputs import ReturnLineInput
 from viax.motion.pricing import (
     LIST,
     NET,

@@ -10,7 +10,8 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
-from viax.motion.decision import (
+from viax.motion.decision import TransitionRequest
+from viax.motion.inputs import (
     DecisionInput,
     FulfilInput,
     FulfilmentLineInput,
@@ -23,7 +24,6 @@ from viax.motion.decision import (
     SignAgreementInput,
     StartInput,
     TransitionInput,
-    TransitionRequest,
 )
 from viax.motion.snapshot import (
     Action,

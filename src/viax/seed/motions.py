@@ -8,7 +8,8 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 
 from viax.errors import ViaxError
-from viax.motion.decision import (
+from viax.motion.decision import TransitionRequest
+from viax.motion.inputs import (
     CancelInput,
     DecisionInput,
     FulfilInput,
@@ -21,7 +22,6 @@ from viax.motion.decision import (
     SignAgreementInput,
     StartInput,
     TransitionInput,
-    TransitionRequest,
 )
 from viax.motion.snapshot import (
     SYSTEM,

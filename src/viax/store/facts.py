@@ -9,13 +9,8 @@ from datetime import datetime
 from sqlalchemy import exists, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from viax.motion.decision import (
-    ConfigureInput,
-    DecisionContext,
-    InvoiceInput,
-    StartInput,
-    TransitionRequest,
-)
+from viax.motion.decision import DecisionContext, TransitionRequest
+from viax.motion.inputs import ConfigureInput, InvoiceInput, StartInput
 from viax.motion.scope import can_see
 from viax.motion.snapshot import MotionSnapshot
 from viax.store.catalog import (

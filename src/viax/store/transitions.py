@@ -15,15 +15,13 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from viax.errors import StoreError
 from viax.motion.codec import encode
 from viax.motion.decision import (
-    ChangeInput,
     Decision,
     DecisionContext,
-    MigrateInput,
     MotionChange,
-    StartInput,
     TransitionRequest,
 )
 from viax.motion.engine import decide, input_digest
+from viax.motion.inputs import ChangeInput, MigrateInput, StartInput
 from viax.motion.model import ModelError, ModelRegistry, MotionModel
 from viax.motion.snapshot import Action, MotionKind, MotionSnapshot
 from viax.store.columns import principal_document

@@ -26,7 +26,8 @@ from viax.api.types.quote import Approval, Quote, load_product
 from viax.motion import engine
 from viax.motion import snapshot as domain
 from viax.motion.codec import decode
-from viax.motion.decision import ChangeInput, Verdict
+from viax.motion.decision import Verdict
+from viax.motion.inputs import ChangeInput
 from viax.motion.renewal import uplift_of
 from viax.motion.scope import can_see, is_internal
 from viax.store.queries import EventRecord

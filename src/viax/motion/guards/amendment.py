@@ -13,18 +13,18 @@ from viax.motion.amendment import (
     months_left,
     units_in_force,
 )
-from viax.motion.decision import (
-    FulfilInput,
-    IssueQuoteInput,
-    SignAgreementInput,
-    StartInput,
-)
 from viax.motion.guards.call import (
     GuardCall,
     GuardCode,
     Problem,
     guard,
     missing_input,
+)
+from viax.motion.inputs import (
+    FulfilInput,
+    IssueQuoteInput,
+    SignAgreementInput,
+    StartInput,
 )
 from viax.motion.snapshot import Entitlement, Line, MotionSnapshot, ProductKind
 

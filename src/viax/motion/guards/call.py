@@ -8,14 +8,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, TypeVar
 
-from viax.motion.decision import (
-    INPUT_TYPES,
-    ConfigureInput,
-    DecisionContext,
-    StartInput,
-    TransitionInput,
-    Verdict,
-)
+from viax.motion.decision import DecisionContext, Verdict
+from viax.motion.inputs import INPUT_TYPES, ConfigureInput, StartInput, TransitionInput
 from viax.motion.snapshot import (
     Account,
     Action,

@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from decimal import Decimal
 
-from viax.motion.decision import IssueQuoteInput
 from viax.motion.guards.call import (
     GuardCall,
     GuardCode,
@@ -17,6 +16,7 @@ from viax.motion.guards.call import (
     guard,
     missing_input,
 )
+from viax.motion.inputs import IssueQuoteInput
 from viax.motion.pricing import discount_ceiling
 from viax.motion.snapshot import Action, Line, Product
 

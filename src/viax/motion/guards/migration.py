@@ -12,7 +12,6 @@ from dataclasses import replace
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from viax.motion.decision import ConfigureInput, LineInput, MigrateInput
 from viax.motion.guards import lines
 from viax.motion.guards.call import (
     Guard,
@@ -22,6 +21,7 @@ from viax.motion.guards.call import (
     guard,
     missing_input,
 )
+from viax.motion.inputs import ConfigureInput, LineInput, MigrateInput
 from viax.motion.snapshot import Action, QuoteStatus
 
 if TYPE_CHECKING:

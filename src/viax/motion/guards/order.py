@@ -6,12 +6,6 @@ from collections import Counter
 from collections.abc import Iterator
 from datetime import date
 
-from viax.motion.decision import (
-    FulfilInput,
-    InvoiceInput,
-    PaymentInput,
-    SignAgreementInput,
-)
 from viax.motion.guards.call import (
     GuardCall,
     GuardCode,
@@ -19,6 +13,12 @@ from viax.motion.guards.call import (
     guard,
     missing_input,
     money,
+)
+from viax.motion.inputs import (
+    FulfilInput,
+    InvoiceInput,
+    PaymentInput,
+    SignAgreementInput,
 )
 from viax.motion.pricing import order_lines, order_price_hash
 from viax.motion.snapshot import Order, Quote, QuoteStatus

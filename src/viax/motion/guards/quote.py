@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from viax.motion.decision import CancelInput, DecisionInput
 from viax.motion.guards.call import (
     GuardCall,
     GuardCode,
@@ -12,6 +11,7 @@ from viax.motion.guards.call import (
     guard,
     missing_input,
 )
+from viax.motion.inputs import CancelInput, DecisionInput
 from viax.motion.snapshot import ApprovalStatus, Quote, QuoteStatus
 
 

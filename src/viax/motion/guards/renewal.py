@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import timedelta
 
-from viax.motion.decision import IssueQuoteInput, SignAgreementInput, StartInput
 from viax.motion.guards.call import (
     GuardCall,
     GuardCode,
@@ -13,6 +12,7 @@ from viax.motion.guards.call import (
     guard,
     missing_input,
 )
+from viax.motion.inputs import IssueQuoteInput, SignAgreementInput, StartInput
 from viax.motion.renewal import renewable_quantities, window_opens
 from viax.motion.snapshot import MotionKind, MotionSnapshot, MotionState
 

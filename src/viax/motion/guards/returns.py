@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterator
 
-from viax.motion.decision import IssueQuoteInput, StartInput
 from viax.motion.guards.call import (
     GuardCall,
     GuardCode,
@@ -13,6 +12,7 @@ from viax.motion.guards.call import (
     guard,
     missing_input,
 )
+from viax.motion.inputs import IssueQuoteInput, StartInput
 from viax.motion.returns import (
     held_by_others,
     order_products,

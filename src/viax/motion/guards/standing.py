@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from viax.motion.codec import shape_problems
-from viax.motion.decision import INPUT_TYPES
 from viax.motion.guards.call import GuardCall, GuardCode, Problem, guard
+from viax.motion.inputs import INPUT_TYPES
 from viax.motion.snapshot import Action, ApprovalStatus
 
 # Role expressions a model may name besides plain roles; each is decided
