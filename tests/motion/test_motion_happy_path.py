@@ -152,10 +152,12 @@ def test_the_happy_path_orders_at_the_quoted_prices() -> None:
 def test_the_happy_path_grants_entitlements_per_fulfilment() -> None:
     motion = _drive().motion
 
+    # Seats delivered in March run from the agreement's start on 1 April;
+    # the one-time setup is held from the day it was delivered.
     assert [f.position for f in motion.fulfilments] == [1, 2]
     assert motion.entitlements == (
-        Entitlement(1, SEATS.id, 12, date(2025, 3, 5), date(2026, 3, 31)),
-        Entitlement(2, SEATS.id, 18, date(2025, 3, 8), date(2026, 3, 31)),
+        Entitlement(1, SEATS.id, 12, date(2025, 4, 1), date(2026, 3, 31)),
+        Entitlement(2, SEATS.id, 18, date(2025, 4, 1), date(2026, 3, 31)),
         Entitlement(3, SETUP.id, 1, date(2025, 3, 8), None),
     )
     assert motion.invoice is not None and motion.payment is not None

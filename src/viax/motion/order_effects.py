@@ -132,13 +132,14 @@ def _entitlement(
     ordered = next(o for o in order.lines if o.position == line.order_line)
     product = need(call.context.products.get(ordered.product_id), "product")
     ends_on = None
-    if product.kind is ProductKind.SUBSCRIPTION:
-        ends_on = need(motion.agreement, "agreement").end_date
     starts_on = call.context.now.date()
-    if motion.kind is MotionKind.RENEWAL:
-        # Renewed units run on from the day the renewed agreement ends.
-        starts_on = max(starts_on, need(motion.agreement, "agreement").start_date)
-    elif motion.kind is MotionKind.AMENDMENT:
+    if product.kind is ProductKind.SUBSCRIPTION:
+        agreement = need(motion.agreement, "agreement")
+        ends_on = agreement.end_date
+        # A subscription delivered early runs from its agreement's start, so
+        # a renewal's units run on from the day the renewed agreement ends.
+        starts_on = max(starts_on, agreement.start_date)
+    if motion.kind is MotionKind.AMENDMENT:
         starts_on = need(motion.effective_date, "effective date")
     return Entitlement(
         position=position,
