@@ -86,6 +86,15 @@ def test_diagram_draws_every_transition_of_the_default_model(
     assert "    DRAFT --> QUOTED: migrate" not in diagram
 
 
+def test_the_readme_shows_the_default_model_as_drawn(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["model", "diagram"]) == 0
+
+    readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    assert f"```mermaid\n{capsys.readouterr().out}```" in readme
+
+
 def test_diagram_without_a_renderer_says_so(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
