@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from viax.motion.inputs import (
@@ -56,6 +56,7 @@ MOVES = (
     "pay",
     "cancel",
     "return",
+    "amend",
 )
 
 
@@ -156,6 +157,10 @@ async def ready(store: Store) -> Store:
     ),
     discount=_discounts(),
 )
+# Runs that always happen, whatever is drawn: a cancel, and a closed deal
+# amended up and down and returned in part.
+@example(moves=["quote", "cancel"], discount=0)
+@example(moves=[*["next"] * 9, "amend", "amend", "return"], discount=5)
 async def test_rebuilding_a_random_run_from_events_gives_the_stored_motion(
     ready: Store, moves: list[str], discount: int
 ) -> None:
@@ -164,6 +169,7 @@ async def test_rebuilding_a_random_run_from_events_gives_the_stored_motion(
     assert isinstance(outcome, Applied)
     motion = outcome.motion
     returns: list[int] = []
+    amendments: list[int] = []
     for move in moves:
         now += timedelta(hours=1)
         if move == "next":
@@ -171,12 +177,15 @@ async def test_rebuilding_a_random_run_from_events_gives_the_stored_motion(
         if move == "return":
             motion = await _return_one_unit(ready, motion, now, returns)
             continue
+        if move == "amend":
+            motion = await _amend_one_unit(ready, motion, now, amendments)
+            continue
         action, given_input, actor = _move(move, motion, discount)
         done = await ready.transition(request(motion, action, given_input, actor), now)
         if isinstance(done, Applied):
             motion = done.motion
 
-    ids = [motion.id, *returns]
+    ids = [motion.id, *returns, *amendments]
     async with ready.engine.connect() as connection:
         snapshots = await fetch_snapshots(connection, ids)
         history = await fetch_events(connection, ids)
@@ -190,6 +199,7 @@ async def test_rebuilding_a_random_run_from_events_gives_the_stored_motion(
     reached.add(stored.state)
     if returns:
         returned.add(stored.order.status if stored.order else None)
+    amended.update(snapshots[key].state for key in amendments)
 
 
 async def _return_one_unit(
@@ -231,8 +241,47 @@ async def _return_one_unit(
         return (await fetch_snapshots(connection, [parent.id]))[parent.id]
 
 
+async def _amend_one_unit(
+    store: Store, parent: MotionSnapshot, now: datetime, amendments: list[int]
+) -> MotionSnapshot:
+    """One seat more, then one fewer, each from a later month; the parent after."""
+    delta = -1 if len(amendments) % 2 else 1
+    effective = date(2026, 5 + min(len(amendments), 7), 1)
+    start = StartInput(
+        parent.account_id,
+        parent.channel,
+        lines=(LineInput(1, delta),),
+        kind=MotionKind.AMENDMENT,
+        parent_motion_id=parent.id,
+        effective_date=effective,
+    )
+    done = await store.transition(request(None, Action.START, start), now)
+    if not isinstance(done, Applied):
+        return parent
+    child = done.motion
+    amendments.append(child.id)
+    for action, asked in (
+        (Action.ISSUE_QUOTE, IssueQuoteInput()),
+        (Action.ACCEPT_QUOTE, NoInput()),
+        (Action.SIGN_AGREEMENT, SignAgreementInput(effective, "Pat")),
+        (Action.PLACE_ORDER, NoInput()),
+    ):
+        moved = await store.transition(request(child, action, asked), now)
+        assert isinstance(moved, Applied), moved
+        child = moved.motion
+    assert child.order is not None
+    fulfil = FulfilInput(
+        tuple(FulfilmentLineInput(o.position, o.quantity) for o in child.order.lines)
+    )
+    # A return may have taken the seat meanwhile; then the cut is refused.
+    await store.transition(request(child, Action.FULFIL, fulfil, FULFILMENT), now)
+    async with store.engine.connect() as connection:
+        return (await fetch_snapshots(connection, [parent.id]))[parent.id]
+
+
 reached: set[MotionState] = set()
 returned: set[OrderStatus | None] = set()
+amended: set[MotionState] = set()
 
 
 def test_random_runs_reach_every_stage_of_a_motion() -> None:
@@ -242,6 +291,7 @@ def test_random_runs_reach_every_stage_of_a_motion() -> None:
         pytest.skip("the property test did not run in this session")
     assert {MotionState.CLOSED, MotionState.CANCELLED, MotionState.QUOTED} <= reached
     assert OrderStatus.PARTIALLY_RETURNED in returned
+    assert MotionState.FULFILLED in amended
 
 
 async def test_a_renewal_and_its_parent_rebuild_from_their_events(
