@@ -142,9 +142,25 @@ def serving(
 
 
 @pytest.fixture
-def gateway(seeded_url: str) -> Iterator[LiveServer]:
-    """The gateway on a database holding the demo catalog and parties."""
-    yield from serving(seeded_url)
+def clock() -> SetClock:
+    """A clock the test moves by hand, from 2 January 2027.
+
+    A module marked `pytest.mark.usefixtures("clock")` runs its gateway on
+    it, in every test.
+    """
+    return SetClock.on(2027, 1, 2)
+
+
+@pytest.fixture
+def gateway(seeded_url: str, request: pytest.FixtureRequest) -> Iterator[LiveServer]:
+    """The gateway on a database holding the demo catalog and parties.
+
+    On the test's `clock` when it uses one, otherwise on the system clock.
+    """
+    if "clock" in request.fixturenames:
+        yield from serving(seeded_url, request.getfixturevalue("clock"))
+    else:
+        yield from serving(seeded_url)
 
 
 @pytest.fixture

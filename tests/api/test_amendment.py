@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
 import pytest
 
 from tests.api.conftest import (
-    LiveServer,
     Session,
     SetClock,
     applied,
-    serving,
     transition,
 )
 from tests.api.test_renewal import (
@@ -34,15 +31,7 @@ SUPPORT = encode_id("Product", 4)  # subscription, 25.00 EUR a month
 FORECAST = encode_id("Product", 3)  # add-on of CRM-PRO, 19.00 EUR a month
 
 
-@pytest.fixture
-def clock() -> SetClock:
-    return SetClock.on(2027, 1, 2)
-
-
-@pytest.fixture
-def gateway(seeded_url: str, clock: SetClock) -> Iterator[LiveServer]:
-    """The gateway on the demo catalog, on a clock the test sets."""
-    yield from serving(seeded_url, clock)
+pytestmark = pytest.mark.usefixtures("clock")
 
 
 async def amend(

@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
 from tests.api.conftest import (
-    LiveServer,
     Session,
     SetClock,
     applied,
     operations,
-    serving,
 )
 from tests.api.test_amendment import SUPPORT, amended, carry_out
 from tests.api.test_renewal import CRM_PRO, first_deal, read, renew, step
@@ -22,15 +19,7 @@ from tests.api.test_returns import complete
 MODELS = operations("models")
 
 
-@pytest.fixture
-def clock() -> SetClock:
-    return SetClock.on(2027, 1, 2)
-
-
-@pytest.fixture
-def gateway(seeded_url: str, clock: SetClock) -> Iterator[LiveServer]:
-    """The gateway on the demo catalog, on a clock the test sets."""
-    yield from serving(seeded_url, clock)
+pytestmark = pytest.mark.usefixtures("clock")
 
 
 def trail(motion: dict[str, Any]) -> list[str]:

@@ -32,11 +32,6 @@ MODELS = Path(__file__).parent / "models"
 SELLER = Principal("sales@test", frozenset({"sales"}))
 
 
-@pytest.fixture
-def clock() -> SetClock:
-    return SetClock.on(2027, 1, 2)
-
-
 async def started_on_v1(store: Store, clock: SetClock, discount: str) -> str:
     """A DRAFT of 20 CRM-PRO started before v2 was deployed; its GraphQL id."""
     request = TransitionRequest(

@@ -2,33 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
 from tests.api.conftest import (
-    LiveServer,
     Session,
     SetClock,
     applied,
     operations,
-    serving,
 )
 from tests.api.test_renewal import CRM_PRO, UMBRELLA, step
 
 MOTIONS = operations("motions")
 
 
-@pytest.fixture
-def clock() -> SetClock:
-    return SetClock.on(2027, 1, 2)
-
-
-@pytest.fixture
-def gateway(seeded_url: str, clock: SetClock) -> Iterator[LiveServer]:
-    """The gateway on the demo catalog, on a clock the test sets."""
-    yield from serving(seeded_url, clock)
+pytestmark = pytest.mark.usefixtures("clock")
 
 
 async def as_of(session: Session, motion: dict[str, Any], at: str) -> Any:

@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
 from tests.api.conftest import (
-    LiveServer,
     Session,
     SetClock,
     applied,
     operations,
-    serving,
     transition,
 )
 from viax.api.ids import encode_id
@@ -24,15 +21,7 @@ CRM_PRO = encode_id("Product", 1)  # subscription, 49.00 EUR a month
 ONBOARD = encode_id("Product", 5)  # one-time, 2,500.00 EUR
 
 
-@pytest.fixture
-def clock() -> SetClock:
-    return SetClock.on(2027, 1, 2)
-
-
-@pytest.fixture
-def gateway(seeded_url: str, clock: SetClock) -> Iterator[LiveServer]:
-    """The gateway on the demo catalog, on a clock the test sets."""
-    yield from serving(seeded_url, clock)
+pytestmark = pytest.mark.usefixtures("clock")
 
 
 async def step(

@@ -3,18 +3,15 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
 from tests.api.conftest import (
-    LiveServer,
     Session,
     SetClock,
     applied,
     operations,
-    serving,
     transition,
 )
 from tests.api.test_amendment import amended, carry_out
@@ -32,15 +29,7 @@ MOTIONS = operations("motions")
 MISSING = encode_id("Motion", 987_654)
 
 
-@pytest.fixture
-def clock() -> SetClock:
-    return SetClock.on(2027, 1, 2)
-
-
-@pytest.fixture
-def gateway(seeded_url: str, clock: SetClock) -> Iterator[LiveServer]:
-    """The gateway on the demo catalog, on a clock the test sets."""
-    yield from serving(seeded_url, clock)
+pytestmark = pytest.mark.usefixtures("clock")
 
 
 async def deal(
