@@ -106,19 +106,8 @@ def _changes(
     context: DecisionContext,
     changed: tuple[tuple[MotionSnapshot, tuple[Effect, ...]], ...],
 ) -> tuple[MotionChange, ...]:
-    # Like the parent, each keeps its state and gets one more version.
     return tuple(
-        MotionChange(
-            motion,
-            effects,
-            apply(
-                motion,
-                effects,
-                state=motion.state,
-                version=motion.version + 1,
-                at=context.now,
-            ),
-        )
+        MotionChange(motion, effects, _moved_on(motion, effects, context.now))
         for motion, effects in changed
     )
 
@@ -126,16 +115,19 @@ def _changes(
 def _parent_after(
     context: DecisionContext, effects: tuple[Effect, ...]
 ) -> MotionSnapshot | None:
-    # The parent keeps its state; the change is one more version of it.
     parent = context.parent
     if parent is None or not effects:
         return None
+    return _moved_on(parent, effects, context.now)
+
+
+def _moved_on(
+    motion: MotionSnapshot, effects: tuple[Effect, ...], now: datetime
+) -> MotionSnapshot:
+    # A motion another one changes keeps its state; the change is one more
+    # version of it.
     return apply(
-        parent,
-        effects,
-        state=parent.state,
-        version=parent.version + 1,
-        at=context.now,
+        motion, effects, state=motion.state, version=motion.version + 1, at=now
     )
 
 
